@@ -1,0 +1,313 @@
+package data
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Layer is one layer of a model: n stimuli × p units, read lazily.
+type Layer struct {
+	Name string
+	// Shape is the unit shape, e.g. [C, H, W] for a convolutional layer;
+	// its product is p. Empty means [p].
+	Shape []int
+	// DType is the stored element type ("float32", "float64", "int16", …).
+	DType string
+	Data  Matrix
+	// Source names the file (and key) it came from, for messages.
+	Source string
+	// NonFinite counts NaN and ±Inf entries found at load time.
+	NonFinite int
+	// StimulusNames, when the file carries them, must match the project.
+	StimulusNames []string
+}
+
+// Units is p, the number of units.
+func (l *Layer) Units() int { _, p := l.Data.Dims(); return p }
+
+// ShapeString formats the unit shape as "64×8×8".
+func (l *Layer) ShapeString() string {
+	if len(l.Shape) == 0 {
+		return fmt.Sprint(l.Units())
+	}
+	parts := make([]string, len(l.Shape))
+	for i, s := range l.Shape {
+		parts[i] = fmt.Sprint(s)
+	}
+	return strings.Join(parts, "×")
+}
+
+// Bytes is the stored size of the layer's data.
+func (l *Layer) Bytes() int64 {
+	n, p := l.Data.Dims()
+	return int64(n) * int64(p) * int64(dtypeSize(l.DType))
+}
+
+func dtypeSize(dt string) int {
+	switch dt {
+	case "float32", "int32", "uint32":
+		return 4
+	case "int16", "uint16", "float16":
+		return 2
+	case "int8", "uint8", "bool":
+		return 1
+	}
+	return 8
+}
+
+// Model is a network: an ordered list of layers over the project's stimuli.
+type Model struct {
+	Name   string
+	Layers []*Layer
+	Source string
+}
+
+// Layer returns the layer called name, or nil.
+func (m *Model) Layer(name string) *Layer {
+	for _, l := range m.Layers {
+		if l.Name == name {
+			return l
+		}
+	}
+	return nil
+}
+
+// Recording is one region of one subject: n stimuli × v voxels or neurons.
+// When repetitions were recorded, Reps holds one n × v matrix per
+// repetition and Data is their mean.
+type Recording struct {
+	Data      Matrix
+	Reps      []Matrix
+	DType     string
+	Source    string
+	NonFinite int
+	// StimulusNames, when the file carries them, must match the project.
+	StimulusNames []string
+}
+
+// Channels is v, the number of voxels or neurons.
+func (r *Recording) Channels() int { _, v := r.Data.Dims(); return v }
+
+// Region is a named brain region of a subject.
+type Region struct {
+	Name string
+	*Recording
+}
+
+// Subject is a participant (or animal) with recordings from regions.
+type Subject struct {
+	Name    string
+	Regions []*Region
+}
+
+// Region returns the region called name, or nil.
+func (s *Subject) Region(name string) *Region {
+	for _, r := range s.Regions {
+		if r.Name == name {
+			return r
+		}
+	}
+	return nil
+}
+
+// Project is the set of data that share one stimulus order.
+type Project struct {
+	Name     string
+	Stimuli  *Stimuli
+	Models   []*Model
+	Subjects []*Subject
+}
+
+// MismatchError reports data that disagree with the project's stimuli.
+type MismatchError struct {
+	Source   string // file (and key) of the offending data
+	What     string // "stimulus count", "stimulus name 3", …
+	Expected string
+	Found    string
+}
+
+func (e *MismatchError) Error() string {
+	return fmt.Sprintf("%s: %s: expected %s, found %s", e.Source, e.What, e.Expected, e.Found)
+}
+
+// Model returns the model called name, or nil.
+func (p *Project) Model(name string) *Model {
+	for _, m := range p.Models {
+		if m.Name == name {
+			return m
+		}
+	}
+	return nil
+}
+
+// Subject returns the subject called name, or nil.
+func (p *Project) Subject(name string) *Subject {
+	for _, s := range p.Subjects {
+		if s.Name == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// NStimuli is the project's stimulus count, or -1 while it has none.
+func (p *Project) NStimuli() int {
+	if p.Stimuli == nil {
+		return -1
+	}
+	return p.Stimuli.Len()
+}
+
+func (p *Project) checkRows(src string, m Matrix, names []string) error {
+	n, _ := m.Dims()
+	want := p.NStimuli()
+	if want < 0 {
+		return nil
+	}
+	if n != want {
+		return &MismatchError{Source: src, What: "stimulus count (rows)",
+			Expected: fmt.Sprintf("%d stimuli as in %s", want, p.stimSource()),
+			Found:    fmt.Sprintf("%d rows", n)}
+	}
+	return p.checkNames(src, names)
+}
+
+func (p *Project) stimSource() string {
+	if p.Stimuli.Source != "" {
+		return p.Stimuli.Source
+	}
+	return "the project"
+}
+
+func (p *Project) checkNames(src string, names []string) error {
+	if names == nil || p.Stimuli == nil {
+		return nil
+	}
+	if len(names) != p.Stimuli.Len() {
+		return &MismatchError{Source: src, What: "stimulus names",
+			Expected: fmt.Sprintf("%d names", p.Stimuli.Len()), Found: fmt.Sprintf("%d names", len(names))}
+	}
+	for i, nm := range names {
+		if nm != p.Stimuli.Names[i] {
+			return &MismatchError{Source: src, What: fmt.Sprintf("stimulus name at row %d", i+1),
+				Expected: fmt.Sprintf("%q (from %s)", p.Stimuli.Names[i], p.stimSource()), Found: fmt.Sprintf("%q", nm)}
+		}
+	}
+	return nil
+}
+
+// SetStimuli installs the stimulus table. When the project already holds
+// data, the table must have as many stimuli as their rows.
+func (p *Project) SetStimuli(s *Stimuli) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	for _, m := range p.Models {
+		for _, l := range m.Layers {
+			if n, _ := l.Data.Dims(); n != s.Len() {
+				return &MismatchError{Source: s.Source, What: "stimulus count",
+					Expected: fmt.Sprintf("%d stimuli (rows of layer %s/%s from %s)", n, m.Name, l.Name, l.Source),
+					Found:    fmt.Sprintf("%d rows", s.Len())}
+			}
+		}
+	}
+	for _, sub := range p.Subjects {
+		for _, r := range sub.Regions {
+			if n, _ := r.Data.Dims(); n != s.Len() {
+				return &MismatchError{Source: s.Source, What: "stimulus count",
+					Expected: fmt.Sprintf("%d stimuli (rows of %s/%s from %s)", n, sub.Name, r.Name, r.Source),
+					Found:    fmt.Sprintf("%d rows", s.Len())}
+			}
+		}
+	}
+	p.Stimuli = s
+	return nil
+}
+
+// ensureStimuli gives a project without a table default stimulus names.
+func (p *Project) ensureStimuli(n int) {
+	if p.Stimuli == nil {
+		p.Stimuli = NewStimuli(n)
+		p.Stimuli.Source = "the first loaded file"
+	}
+}
+
+// AddModel adds a model after checking every layer against the stimuli.
+// A model of the same name is an error; nothing changes on error.
+func (p *Project) AddModel(m *Model) error {
+	if m.Name == "" {
+		return fmt.Errorf("%s: model has no name", m.Source)
+	}
+	if p.Model(m.Name) != nil {
+		return fmt.Errorf("%s: the project already has a model called %q; choose another name or remove it first", m.Source, m.Name)
+	}
+	if len(m.Layers) == 0 {
+		return fmt.Errorf("%s: model %q has no layers", m.Source, m.Name)
+	}
+	seen := map[string]bool{}
+	var n0 = -1
+	for _, l := range m.Layers {
+		if seen[l.Name] {
+			return fmt.Errorf("%s: layer %q appears twice", l.Source, l.Name)
+		}
+		seen[l.Name] = true
+		if err := p.checkRows(l.Source, l.Data, l.StimulusNames); err != nil {
+			return err
+		}
+		n, _ := l.Data.Dims()
+		if n0 >= 0 && n != n0 {
+			return &MismatchError{Source: l.Source, What: "stimulus count (rows)",
+				Expected: fmt.Sprintf("%d rows like the model's first layer", n0), Found: fmt.Sprintf("%d rows", n)}
+		}
+		n0 = n
+	}
+	p.ensureStimuli(n0)
+	p.Models = append(p.Models, m)
+	return nil
+}
+
+// AddRecording adds region rec of subject (created when new). A region
+// that the subject already has is an error; nothing changes on error.
+func (p *Project) AddRecording(subject, region string, rec *Recording) error {
+	if subject == "" || region == "" {
+		return fmt.Errorf("%s: a recording needs a subject and a region name", rec.Source)
+	}
+	if err := p.checkRows(rec.Source, rec.Data, rec.StimulusNames); err != nil {
+		return err
+	}
+	n, v := rec.Data.Dims()
+	for i, r := range rec.Reps {
+		rn, rv := r.Dims()
+		if rn != n || rv != v {
+			return &MismatchError{Source: rec.Source, What: fmt.Sprintf("repetition %d", i+1),
+				Expected: fmt.Sprintf("%d × %d", n, v), Found: fmt.Sprintf("%d × %d", rn, rv)}
+		}
+	}
+	s := p.Subject(subject)
+	if s != nil && s.Region(region) != nil {
+		return fmt.Errorf("%s: subject %q already has a region %q; remove it first or choose another name", rec.Source, subject, region)
+	}
+	p.ensureStimuli(n)
+	if s == nil {
+		s = &Subject{Name: subject}
+		p.Subjects = append(p.Subjects, s)
+	}
+	s.Regions = append(s.Regions, &Region{Name: region, Recording: rec})
+	return nil
+}
+
+// RegionNames lists the distinct region names over all subjects, in order of
+// first appearance.
+func (p *Project) RegionNames() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range p.Subjects {
+		for _, r := range s.Regions {
+			if !seen[r.Name] {
+				seen[r.Name] = true
+				out = append(out, r.Name)
+			}
+		}
+	}
+	return out
+}
