@@ -1,6 +1,9 @@
 package compare
 
 import (
+	"fmt"
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
 	"math"
 	"sort"
 
@@ -60,4 +63,43 @@ func Rank(x []float64) []float64 {
 		i = j
 	}
 	return r
+}
+
+// Options holds the settings of the comparison measures that have any.
+type Options struct {
+	// SigmaK is the stimulus covariance Σ_k of corr_cov and cosine_cov
+	// (nil: identity).
+	SigmaK *mat.Dense
+}
+
+// Compare returns the n1 × n2 matrix of similarities between the RDM
+// vectors in the rows of a (n1 × m) and b (n2 × m), as rsatoolbox's
+// compare(rdm1, rdm2, method). Methods: "cosine", "corr", "spearman".
+func Compare(a, b *mat.Dense, method string, opt *Options) (*mat.Dense, error) {
+	n1, m1 := a.Dims()
+	n2, m2 := b.Dims()
+	if m1 != m2 {
+		return nil, fmt.Errorf("compare: RDMs of different sizes (%d and %d pairs)", m1, m2)
+	}
+	var f func(x, y []float64) float64
+	switch method {
+	case "corr":
+		f = Pearson
+	case "spearman":
+		f = Spearman
+	case "cosine":
+		f = func(x, y []float64) float64 {
+			x, y = finitePairs(x, y)
+			return floats.Dot(x, y) / math.Sqrt(floats.Dot(x, x)*floats.Dot(y, y))
+		}
+	default:
+		return nil, fmt.Errorf("compare: unknown method %q", method)
+	}
+	out := mat.NewDense(n1, n2, nil)
+	for i := 0; i < n1; i++ {
+		for j := 0; j < n2; j++ {
+			out.Set(i, j, f(a.RawRowView(i), b.RawRowView(j)))
+		}
+	}
+	return out, nil
 }
