@@ -10,8 +10,8 @@ export LANG := en_US.UTF-8
 # OpenBLAS for gonum's fast linear algebra.
 DEPS := ca-certificates gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev \
         libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libopenblas-dev
-# Tests also start a virtual display for the GUI smoke test.
-TEST_DEPS := xvfb
+# Tests also start a virtual display for the GUI smoke test and capture it.
+TEST_DEPS := xvfb imagemagick
 
 .PHONY: run test build deps test-deps vet bench generate fuzz clean
 

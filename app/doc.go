@@ -1,0 +1,13 @@
+// Command alignscope is the Alignscope workbench.
+//
+// With no arguments it opens the window; subcommands run headless:
+//
+//	alignscope                 open the window (empty project)
+//	alignscope --demo          open the window on the built-in demo project
+//	alignscope info FILE…      print what data files hold (arrays, shapes, dtypes, sizes)
+//	alignscope version         print the version and the BLAS in use
+//
+// --tour shows every panel of the demo project in turn, printing
+// "panel NAME" and waiting for a line on stdin after each, then quits; the
+// smoke test uses it to take screenshots of the real window under Xvfb.
+package main

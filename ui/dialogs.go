@@ -1,0 +1,37 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// showError shows a modal error: title says what failed, err says what is
+// wrong and in which file (the io layer writes its errors that way), hint
+// what to do next.
+func showError(w fyne.Window, title string, err error, hint string) {
+	msg := widget.NewLabel(err.Error())
+	msg.Wrapping = fyne.TextWrapWord
+	objs := []fyne.CanvasObject{msg}
+	if hint != "" {
+		h := widget.NewLabel(hint)
+		h.Wrapping = fyne.TextWrapWord
+		h.Importance = widget.LowImportance
+		objs = append(objs, widget.NewSeparator(), h)
+	}
+	body := container.NewBorder(nil, nil, widget.NewIcon(theme.ErrorIcon()), nil, container.NewVBox(objs...))
+	d := dialog.NewCustom(title, "Close", body, w)
+	d.Resize(fyne.NewSize(560, 0))
+	d.Show()
+}
+
+// showInfo shows a modal message with a wrapped body.
+func showInfo(w fyne.Window, title, text string) {
+	msg := widget.NewLabel(text)
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom(title, "OK", msg, w)
+	d.Resize(fyne.NewSize(520, 0))
+	d.Show()
+}

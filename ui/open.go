@@ -1,0 +1,332 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/alignscope/alignscope/core/data"
+	"github.com/alignscope/alignscope/core/job"
+	"github.com/alignscope/alignscope/io/loader"
+)
+
+// What a file is, as the open form asks it.
+const (
+	asModel     = "A model's layers (activations)"
+	asRecording = "A subject's recordings (brain regions)"
+	asStimuli   = "The stimulus table"
+)
+
+// LoadRequest says which file to load as what.
+type LoadRequest struct {
+	Path string
+	Kind loader.Kind
+	// Name is the model name (KindModel) or the subject (KindRecording).
+	Name string
+	// Region names the region of a single-array recording (.npy).
+	Region string
+}
+
+const openHint = "Nothing was changed in the project. Check that the file is a NumPy .npy/.npz " +
+	"(float32 or float64, one row per stimulus) or a .csv/.tsv stimulus table, then open it again."
+
+// ShowOpenDialog asks for a data file, then what it is.
+func (mw *MainWindow) ShowOpenDialog() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			showError(mw.Win, "Could not open the file", err, openHint)
+			return
+		}
+		if r == nil {
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		mw.OpenFile(path)
+	}, mw.Win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".npy", ".npz", ".csv", ".tsv", ".txt"}))
+	d.Resize(fyne.NewSize(800, 560))
+	d.Show()
+}
+
+// ShowOpenFolderDialog asks for a data folder in the project layout
+// (stimuli.tsv, images/, models/*.npz, recordings/*.npz).
+func (mw *MainWindow) ShowOpenFolderDialog() {
+	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+		if err != nil {
+			showError(mw.Win, "Could not open the folder", err, openHint)
+			return
+		}
+		if u == nil {
+			return
+		}
+		mw.OpenFolder(u.Path())
+	}, mw.Win)
+	d.Resize(fyne.NewSize(800, 560))
+	d.Show()
+}
+
+// OpenFile inspects path in the background, then asks what it is.
+func (mw *MainWindow) OpenFile(path string) *job.Job {
+	var info *loader.Info
+	return mw.ws.Jobs.Start("Inspect "+filepath.Base(path), func(ctx context.Context, rep *job.Reporter) error {
+		var err error
+		info, err = loader.Inspect(path)
+		return err
+	}, func(err error) {
+		fyne.Do(func() {
+			if err != nil {
+				showError(mw.Win, "Could not open "+filepath.Base(path), err, openHint)
+				return
+			}
+			mw.ShowOpenForm(info)
+		})
+	})
+}
+
+// ShowOpenForm asks what an inspected file is and how to name it.
+func (mw *MainWindow) ShowOpenForm(info *loader.Info) {
+	base := strings.TrimSuffix(filepath.Base(info.Path), filepath.Ext(info.Path))
+	kind := widget.NewRadioGroup([]string{asModel, asRecording, asStimuli}, nil)
+	name := widget.NewEntry()
+	region := widget.NewEntry()
+	region.SetText(base)
+	nameItem := widget.NewFormItem("Model name", name)
+	regionItem := widget.NewFormItem("Region", region)
+	contents := widget.NewLabel(info.Summary())
+	contents.Wrapping = fyne.TextWrapWord
+	kind.OnChanged = func(s string) {
+		switch s {
+		case asModel:
+			nameItem.Text = "Model name"
+			name.SetText(base)
+			name.Enable()
+		case asRecording:
+			nameItem.Text = "Subject"
+			name.SetText(base)
+			name.Enable()
+		default:
+			name.SetText("")
+			name.Disable()
+		}
+		if s == asRecording && len(info.Arrays) == 1 {
+			region.Enable()
+		} else {
+			region.Disable()
+		}
+	}
+	switch info.Kind {
+	case loader.KindStimuli:
+		kind.SetSelected(asStimuli)
+	case loader.KindRecording:
+		kind.SetSelected(asRecording)
+	default:
+		kind.SetSelected(asModel)
+	}
+	if info.Kind == loader.KindStimuli {
+		kind.Disable() // a table can only be a table
+	} else {
+		kind.Options = []string{asModel, asRecording}
+		kind.Refresh()
+	}
+	items := []*widget.FormItem{
+		widget.NewFormItem("File", widget.NewLabel(filepath.Base(info.Path))),
+		widget.NewFormItem("Holds", contents),
+		widget.NewFormItem("This file is", kind),
+		nameItem, regionItem,
+	}
+	d := dialog.NewForm("Open "+filepath.Base(info.Path), "Load", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		req := LoadRequest{Path: info.Path, Name: strings.TrimSpace(name.Text), Region: strings.TrimSpace(region.Text)}
+		switch kind.Selected {
+		case asModel:
+			req.Kind = loader.KindModel
+		case asRecording:
+			req.Kind = loader.KindRecording
+		default:
+			req.Kind = loader.KindStimuli
+		}
+		mw.Load(req)
+	}, mw.Win)
+	d.Resize(fyne.NewSize(620, 0))
+	d.Show()
+	mw.openForm = d
+}
+
+// Load reads a file as req says in a background job and adds it to the
+// project; on any error the project stays as it was and a dialog says why.
+func (mw *MainWindow) Load(req LoadRequest) *job.Job {
+	var change func(p *data.Project) error
+	var sources []sourceMatrix
+	return mw.ws.Jobs.Start("Load "+filepath.Base(req.Path), func(ctx context.Context, rep *job.Reporter) error {
+		rep.Message("reading headers")
+		switch req.Kind {
+		case loader.KindModel:
+			if req.Name == "" {
+				return errors.New("give the model a name")
+			}
+			m, err := loader.LoadModel(req.Path, req.Name)
+			if err != nil {
+				return err
+			}
+			change = func(p *data.Project) error { return p.AddModel(m) }
+			sources = modelSources(m)
+		case loader.KindRecording:
+			if req.Name == "" {
+				return errors.New("give the subject a name")
+			}
+			recs, err := loader.LoadRecordings(req.Path, req.Region)
+			if err != nil {
+				return err
+			}
+			change = func(p *data.Project) error {
+				for _, r := range recs {
+					if err := p.AddRecording(req.Name, r.Region, r.Recording); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+			for _, r := range recs {
+				sources = append(sources, sourceMatrix{r.Source, r.Data})
+			}
+		default:
+			s, err := loader.LoadStimuli(req.Path)
+			if err != nil {
+				return err
+			}
+			change = func(p *data.Project) error { return p.SetStimuli(s) }
+		}
+		return nil
+	}, func(err error) {
+		fyne.Do(func() {
+			if err == nil {
+				err = mw.ws.Update(change)
+			}
+			if err != nil {
+				showError(mw.Win, "Could not load "+filepath.Base(req.Path), err, openHint)
+				return
+			}
+			mw.checkValues(sources)
+		})
+	})
+}
+
+// OpenDemo replaces the project with the built-in demo project.
+func (mw *MainWindow) OpenDemo() *job.Job {
+	if mw.opts.Demo == nil {
+		showError(mw.Win, "No demo project", errors.New("this build has no demo project"), "")
+		return nil
+	}
+	return mw.openProjectFS("Open demo project", func() (*data.Project, error) {
+		return loader.LoadFolderFS(mw.opts.Demo, "Demo project")
+	})
+}
+
+// OpenFolder replaces the project with a data folder from disk.
+func (mw *MainWindow) OpenFolder(dir string) *job.Job {
+	return mw.openProjectFS("Open "+filepath.Base(dir), func() (*data.Project, error) {
+		return loader.LoadFolder(dir)
+	})
+}
+
+func (mw *MainWindow) openProjectFS(title string, load func() (*data.Project, error)) *job.Job {
+	var p *data.Project
+	return mw.ws.Jobs.Start(title, func(ctx context.Context, rep *job.Reporter) error {
+		rep.Message("reading stimuli, thumbnails and headers")
+		var err error
+		p, err = load()
+		return err
+	}, func(err error) {
+		fyne.Do(func() {
+			if err != nil {
+				showError(mw.Win, title+" failed", err, "Nothing was changed in the project. "+
+					"A data folder holds stimuli.tsv, images/, models/*.npz and recordings/*.npz.")
+				return
+			}
+			mw.ws.Replace(p)
+			mw.Select("stimuli")
+			var srcs []sourceMatrix
+			for _, m := range p.Models {
+				srcs = append(srcs, modelSources(m)...)
+			}
+			for _, s := range p.Subjects {
+				for _, r := range s.Regions {
+					srcs = append(srcs, sourceMatrix{r.Source, r.Data})
+				}
+			}
+			mw.checkValues(srcs)
+		})
+	})
+}
+
+type sourceMatrix struct {
+	source string
+	m      data.Matrix
+}
+
+func modelSources(m *data.Model) []sourceMatrix {
+	out := make([]sourceMatrix, len(m.Layers))
+	for i, l := range m.Layers {
+		out[i] = sourceMatrix{l.Source, l.Data}
+	}
+	return out
+}
+
+// checkValues counts NaN/Inf values of newly loaded matrices in a
+// background job (streaming them once) and warns with the counts.
+func (mw *MainWindow) checkValues(srcs []sourceMatrix) *job.Job {
+	if len(srcs) == 0 {
+		return nil
+	}
+	counts := make([]int, len(srcs))
+	return mw.ws.Jobs.Start("Check values for NaN/Inf", func(ctx context.Context, rep *job.Reporter) error {
+		rep.SetTotal(len(srcs))
+		for i, s := range srcs {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			rep.Message("%s", s.source)
+			c, err := data.CountNonFinite(s.m)
+			if err != nil {
+				return err
+			}
+			counts[i] = c
+			rep.Add(1)
+		}
+		return nil
+	}, func(err error) {
+		fyne.Do(func() {
+			if err != nil {
+				if !errors.Is(err, context.Canceled) {
+					showError(mw.Win, "Could not read values", err, "The file may be damaged or have changed since it was opened.")
+				}
+				return
+			}
+			var warn []string
+			mw.mu.Lock()
+			for i, s := range srcs {
+				mw.nonFinite[s.source] = counts[i]
+				if counts[i] > 0 {
+					warn = append(warn, fmt.Sprintf("%s: %d NaN/Inf values", s.source, counts[i]))
+				}
+			}
+			mw.mu.Unlock()
+			mw.showPage(mw.selected)
+			if len(warn) > 0 {
+				showInfo(mw.Win, "Loaded, with missing values",
+					strings.Join(warn, "\n")+"\n\nThe data were loaded. Methods that allow it drop the affected "+
+						"entries; others will say so before they run. Replace them in the source file if that is not what you want.")
+			}
+		})
+	})
+}

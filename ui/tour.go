@@ -1,0 +1,99 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/alignscope/alignscope/core/job"
+	"github.com/alignscope/alignscope/io/loader"
+)
+
+// TourStep is one panel the screenshot tour shows and captures.
+type TourStep struct {
+	Name string
+	Show func(mw *MainWindow)
+}
+
+// TourSteps are the panels of the window, each as a user reaches it.
+func TourSteps() []TourStep {
+	first := func(mw *MainWindow, kind string) string {
+		p := mw.ws.Project()
+		switch kind {
+		case "model":
+			if len(p.Models) > 0 {
+				return nodeID("model", p.Models[0].Name)
+			}
+		case "layer":
+			if len(p.Models) > 0 {
+				m := p.Models[0]
+				return nodeID("layer", m.Name, m.Layers[len(m.Layers)/2].Name)
+			}
+		case "subject":
+			if len(p.Subjects) > 0 {
+				return nodeID("subject", p.Subjects[0].Name)
+			}
+		case "region":
+			if len(p.Subjects) > 0 {
+				s := p.Subjects[0]
+				return nodeID("region", s.Name, s.Regions[len(s.Regions)-1].Name)
+			}
+		}
+		return ""
+	}
+	return []TourStep{
+		{"01-summary", func(mw *MainWindow) { mw.Select("") }},
+		{"02-stimuli-thumbnails", func(mw *MainWindow) { mw.Select("stimuli") }},
+		{"03-stimuli-table", func(mw *MainWindow) { mw.Select("stimuli"); mw.ShowStimulusTable() }},
+		{"04-model", func(mw *MainWindow) { mw.Select(first(mw, "model")) }},
+		{"05-layer", func(mw *MainWindow) { mw.Select(first(mw, "layer")) }},
+		{"06-subject", func(mw *MainWindow) { mw.Select(first(mw, "subject")) }},
+		{"07-region", func(mw *MainWindow) { mw.Select(first(mw, "region")) }},
+		{"08-open-form", func(mw *MainWindow) {
+			mw.ShowOpenForm(&loader.Info{Path: "sub-05.npz", Kind: loader.KindRecording,
+				Arrays: []loader.ArrayInfo{{Name: "V1", Shape: []int{2, 64, 150}, DType: "float32"}, {Name: "IT", Shape: []int{2, 64, 150}, DType: "float32"}}})
+		}},
+		{"09-error-dialog", func(mw *MainWindow) {
+			mw.closeOverlays()
+			mw.Load(LoadRequest{Path: filepath.Join(os.TempDir(), "alignscope-no-such-file.npz"), Kind: loader.KindModel, Name: "missing"})
+		}},
+	}
+}
+
+func (mw *MainWindow) closeOverlays() {
+	ov := mw.Win.Canvas().Overlays()
+	for ov.Top() != nil {
+		ov.Remove(ov.Top())
+	}
+}
+
+// RunTour waits for running jobs, then shows each step in turn and calls
+// shoot(name) once the window has redrawn; shoot takes the screenshot (the
+// smoke test captures the real X display) and returns when done. RunTour
+// must run on its own goroutine: it waits between steps so the window
+// renders. It returns the first error of shoot.
+func RunTour(mw *MainWindow, shoot func(name string) error) error {
+	waitJobs(mw.ws.Jobs, 60*time.Second)
+	for _, st := range TourSteps() {
+		fyne.DoAndWait(func() { mw.closeOverlays(); st.Show(mw) })
+		time.Sleep(700 * time.Millisecond) // let jobs started by the step report and the window redraw
+		waitJobs(mw.ws.Jobs, 30*time.Second)
+		fyne.DoAndWait(mw.jobs.Refresh)
+		time.Sleep(300 * time.Millisecond)
+		if err := shoot(st.Name); err != nil {
+			return fmt.Errorf("tour %s: %w", st.Name, err)
+		}
+	}
+	fyne.DoAndWait(mw.closeOverlays)
+	return nil
+}
+
+func waitJobs(m *job.Manager, limit time.Duration) {
+	deadline := time.Now().Add(limit)
+	for m.Running() > 0 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+}
