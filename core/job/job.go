@@ -150,8 +150,9 @@ func (m *Manager) changed() {
 }
 
 // Start runs fn in a new goroutine. then (may be nil) runs in that
-// goroutine after fn returns, with fn's error; a panic in fn becomes the
-// job's error instead of crashing the program.
+// goroutine after fn returns, with fn's error, before the job is marked
+// ended; a panic in fn becomes the job's error instead of crashing the
+// program.
 func (m *Manager) Start(name string, fn Func, then func(error)) *Job {
 	ctx, cancel := context.WithCancel(context.Background())
 	m.mu.Lock()
@@ -164,6 +165,12 @@ func (m *Manager) Start(name string, fn Func, then func(error)) *Job {
 	go func() {
 		err := run(ctx, fn, &j.rep)
 		cancel()
+		// The job counts as running until then has handed its result on,
+		// so a waiter never sees a gap between this job and one that then
+		// starts.
+		if then != nil {
+			then(err)
+		}
 		j.mu.Lock()
 		j.err, j.ended = err, time.Now()
 		switch {
@@ -175,9 +182,6 @@ func (m *Manager) Start(name string, fn Func, then func(error)) *Job {
 			j.state = Failed
 		}
 		j.mu.Unlock()
-		if then != nil {
-			then(err)
-		}
 		close(j.finish)
 		m.changed()
 	}()
