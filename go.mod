@@ -3,6 +3,7 @@ module github.com/alignscope/alignscope
 go 1.26.8
 
 require (
+	codeberg.org/sbinet/npyio v0.14.0
 	fyne.io/fyne/v2 v2.7.1
 	golang.org/x/image v0.30.0
 	gonum.org/v1/gonum v0.17.0
@@ -31,6 +32,7 @@ require (
 	github.com/kr/text v0.2.0 // indirect
 	github.com/nfnt/resize v0.0.0-20180221191011-83c6a9932646 // indirect
 	github.com/nicksnyder/go-i18n/v2 v2.5.1 // indirect
+	github.com/nlpodyssey/gopickle v0.3.0 // indirect
 	github.com/pmezard/go-difflib v1.0.0 // indirect
 	github.com/rymdport/portal v0.4.2 // indirect
 	github.com/srwiley/oksvg v0.0.0-20221011165216-be6e8873101c // indirect
