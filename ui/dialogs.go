@@ -35,3 +35,8 @@ func showInfo(w fyne.Window, title, text string) {
 	d.Resize(fyne.NewSize(520, 0))
 	d.Show()
 }
+
+// fyneBorder stacks top, a stretching centre and bottom vertically.
+func fyneBorder(top, bottom, centre fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewBorder(top, bottom, nil, nil, centre)
+}

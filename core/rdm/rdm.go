@@ -2,7 +2,6 @@ package rdm
 
 import (
 	"context"
-	"fmt"
 	"math"
 
 	"github.com/alignscope/alignscope/core/data"
@@ -10,12 +9,16 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// RDM is a condensed dissimilarity matrix over N stimuli.
+// RDM is a condensed dissimilarity matrix over N conditions (stimuli).
 type RDM struct {
 	N   int
 	Vec []float64 // n(n−1)/2 values, upper triangle row-major, i < j
 	// Method names the dissimilarity ("correlation", "euclidean", …).
 	Method string
+	// Labels holds the condition label of each row/column when the RDM
+	// was computed from labelled observations (Options.Conditions); nil
+	// when row i of the RDM is row i of the data.
+	Labels []float64
 }
 
 // Pairs is n(n−1)/2.
@@ -48,109 +51,54 @@ func (r *RDM) Square() *mat.SymDense {
 	return s
 }
 
-// Gram returns G = Xc·Xcᵀ where Xc is m with each row's mean over columns
-// subtracted when centre is true, accumulated over column blocks. It also
-// returns p. Progress counts columns read (two passes when centring).
-func Gram(ctx context.Context, m data.Matrix, centre bool, rep *job.Reporter) (*mat.SymDense, int, error) {
-	n, p := m.Dims()
-	if n < 2 || p < 1 {
-		return nil, p, fmt.Errorf("need at least 2 stimuli and 1 channel, have %d × %d", n, p)
-	}
-	passes := 1
-	if centre {
-		passes = 2
-	}
-	if rep != nil {
-		rep.SetTotal(passes * p)
-	}
-	mean := make([]float64, n)
-	if centre {
-		err := data.EachBlock(m, 0, func(j0, j1 int, b *mat.Dense) error {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			for i := 0; i < n; i++ {
-				for _, v := range b.RawRowView(i) {
-					mean[i] += v
-				}
-			}
-			if rep != nil {
-				rep.Add(j1 - j0)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, p, err
-		}
-		for i := range mean {
-			mean[i] /= float64(p)
-		}
-	}
-	g := mat.NewSymDense(n, nil)
-	err := data.EachBlock(m, 0, func(j0, j1 int, b *mat.Dense) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if centre {
-			for i := 0; i < n; i++ {
-				row := b.RawRowView(i)
-				for k := range row {
-					row[k] -= mean[i]
-				}
-			}
-		}
-		g.SymRankK(g, 1, b)
-		if rep != nil {
-			rep.Add(j1 - j0)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, p, err
-	}
-	return g, p, nil
-}
-
 // Euclidean returns the RDM d_ij = ‖m_i − m_j‖² / p (rsatoolbox
-// calc_rdm_euclidean) of the rows of m.
+// calc_rdm_euclidean) of the rows of m, streaming column blocks. It is
+// Calc with Method "euclidean" and no condition labels.
 func Euclidean(ctx context.Context, m data.Matrix, rep *job.Reporter) (*RDM, error) {
-	g, p, err := Gram(ctx, m, false, rep)
-	if err != nil {
-		return nil, err
-	}
-	n := g.SymmetricDim()
-	r := &RDM{N: n, Vec: make([]float64, Pairs(n)), Method: "euclidean"}
-	k := 0
-	for i := 0; i < n; i++ {
-		for j := i + 1; j < n; j++ {
-			r.Vec[k] = max(g.At(i, i)+g.At(j, j)-2*g.At(i, j), 0) / float64(p)
-			k++
-		}
-	}
-	return r, nil
+	return Calc(ctx, m, Options{Method: MethodEuclidean, Progress: rep})
 }
 
 // Correlation returns the RDM d_ij = 1 − r(m_i, m_j) (rsatoolbox
-// calc_rdm_correlation) of the rows of m. A constant row has undefined r
-// and gives NaN dissimilarities.
+// calc_rdm_correlation) of the rows of m, streaming column blocks. A
+// constant row has undefined r and gives NaN dissimilarities. It is Calc
+// with Method "correlation" and no condition labels.
 func Correlation(ctx context.Context, m data.Matrix, rep *job.Reporter) (*RDM, error) {
-	g, _, err := Gram(ctx, m, true, rep)
-	if err != nil {
-		return nil, err
-	}
-	n := g.SymmetricDim()
-	r := &RDM{N: n, Vec: make([]float64, Pairs(n)), Method: "correlation"}
-	k := 0
+	return Calc(ctx, m, Options{Method: MethodCorrelation, Progress: rep})
+}
+
+// fromKernel fills the condensed RDM d_ij = (K_ii + K_jj − K_ij − K_ji)·scale
+// of an n × n kernel held row-major in k (both triangles needed unless sym).
+func fromKernel(n int, k []float64, sym bool, scale float64, vec []float64) {
+	idx := 0
 	for i := 0; i < n; i++ {
+		kii := k[i*n+i]
 		for j := i + 1; j < n; j++ {
-			den := math.Sqrt(g.At(i, i) * g.At(j, j))
-			if den == 0 {
-				r.Vec[k] = math.NaN()
-			} else {
-				r.Vec[k] = 1 - g.At(i, j)/den
+			kij := k[i*n+j]
+			kji := kij
+			if !sym {
+				kji = k[j*n+i]
 			}
-			k++
+			vec[idx] = (kii + k[j*n+j] - kij - kji) * scale
+			idx++
 		}
 	}
-	return r, nil
+}
+
+// correlationFromGram fills vec with 1 − G_ij/√(G_ii G_jj) from the upper
+// triangle of the centred Gram matrix g (row-major n × n). A zero
+// diagonal (constant pattern) gives NaN.
+func correlationFromGram(n int, g []float64, vec []float64) {
+	idx := 0
+	for i := 0; i < n; i++ {
+		gii := g[i*n+i]
+		for j := i + 1; j < n; j++ {
+			den := math.Sqrt(gii * g[j*n+j])
+			if den == 0 || math.IsNaN(den) {
+				vec[idx] = math.NaN()
+			} else {
+				vec[idx] = 1 - g[i*n+j]/den
+			}
+			idx++
+		}
+	}
 }
