@@ -5,6 +5,8 @@
 //	alignscope                 open the window (empty project)
 //	alignscope --demo          open the window on the built-in demo project
 //	alignscope info FILE…      print what data files hold (arrays, shapes, dtypes, sizes)
+//	alignscope rdm …           write the RDM of a data matrix as .npy
+//	alignscope compare …       write the comparison matrix of two RDM sets as .npy
 //	alignscope version         print the version and the BLAS in use
 //
 // --tour shows every panel of the demo project in turn, printing

@@ -32,6 +32,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		switch args[0] {
 		case "info":
 			return cmdInfo(args[1:], stdout, stderr)
+		case "rdm":
+			return cmdRDM(args[1:], stdout, stderr)
+		case "compare":
+			return cmdCompare(args[1:], stdout, stderr)
 		case "version":
 			fmt.Fprintf(stdout, "alignscope %s (BLAS: %s)\n", version, blas.Name)
 			return 0
@@ -65,6 +69,10 @@ func usage(w io.Writer) {
 Usage:
   alignscope [--demo]                       open the window (--demo: on the demo project)
   alignscope info FILE...                   what .npy/.npz files hold
+  alignscope rdm --data FILE[:KEY] --method M --out RDM.npy
+                                            RDM vector(s) of a data matrix (alignscope rdm -h)
+  alignscope compare --a A.npy --b B.npy --method M --out C.npy
+                                            comparison matrix of two RDM sets (alignscope compare -h)
   alignscope version                        version and linear-algebra back end
 
 `)

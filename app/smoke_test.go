@@ -74,7 +74,8 @@ func TestSmokeScreenshots(t *testing.T) {
 		t.Fatalf("alignscope --tour: %v\n%s", err, errb.String())
 	}
 	want := []string{"01-summary", "02-stimuli-thumbnails", "03-stimuli-table", "04-model", "05-layer",
-		"06-subject", "07-region", "08-open-form", "09-error-dialog"}
+		"06-subject", "07-region", "08-open-form", "09-error-dialog", "10-rsa-choices", "11-rsa-comparison",
+		"12-rsa-profile", "13-rsa-layers-regions", "14-rsa-rdms", "15-rsa-mds"}
 	if strings.Join(shots, " ") != strings.Join(want, " ") {
 		t.Fatalf("panels shown %v, want %v\n%s", shots, want, errb.String())
 	}

@@ -38,6 +38,7 @@ type MainWindow struct {
 	pages    *container.AppTabs
 	jobs     *JobsPanel
 	stimTabs *container.AppTabs
+	rsa      *RSAPage
 	selected string
 	openForm *dialog.FormDialog
 
@@ -55,14 +56,18 @@ func NewMainWindow(w fyne.Window, ws *workspace.Workspace, opts Options) *MainWi
 	mw.tree.OpenBranch("subjects")
 
 	mw.page = container.NewStack()
-	mw.pages = container.NewAppTabs(container.NewTabItemWithIcon("Data", theme.StorageIcon(), container.NewPadded(mw.page)))
+	mw.rsa = newRSAPage(mw)
+	mw.pages = container.NewAppTabs(
+		container.NewTabItemWithIcon("Data", theme.StorageIcon(), container.NewPadded(mw.page)),
+		container.NewTabItemWithIcon("RSA", theme.GridIcon(), mw.rsa.root),
+	)
 	mw.jobs = NewJobsPanel(ws.Jobs)
 
 	left := container.NewBorder(heading("Project"), nil, nil, nil, mw.tree)
 	split := container.NewHSplit(left, mw.pages)
-	split.Offset = 0.33
+	split.Offset = 0.25
 	main := container.NewVSplit(split, mw.jobs)
-	main.Offset = 0.8
+	main.Offset = 0.84
 	w.SetContent(main)
 	w.SetMainMenu(mw.menu())
 	w.Canvas().AddShortcut(&fyne.ShortcutCopy{}, func(fyne.Shortcut) {})
@@ -143,6 +148,19 @@ func (mw *MainWindow) refresh() {
 	mw.Win.SetTitle("Alignscope — " + p.Name)
 	mw.tree.Refresh()
 	mw.showPage(mw.selected)
+	mw.rsa.refreshOptions()
+}
+
+// RSA returns the RSA page.
+func (mw *MainWindow) RSA() *RSAPage { return mw.rsa }
+
+// ShowPage switches to the page with the given tab title ("Data", "RSA").
+func (mw *MainWindow) ShowPage(title string) {
+	for i, t := range mw.pages.Items {
+		if t.Text == title {
+			mw.pages.SelectIndex(i)
+		}
+	}
 }
 
 func (mw *MainWindow) showAbout() {

@@ -60,6 +60,18 @@ func TourSteps() []TourStep {
 			mw.closeOverlays()
 			mw.Load(LoadRequest{Path: filepath.Join(os.TempDir(), "alignscope-no-such-file.npz"), Kind: loader.KindModel, Name: "missing"})
 		}},
+		{"10-rsa-choices", func(mw *MainWindow) { mw.Select("stimuli"); mw.ShowPage("RSA") }},
+		{"11-rsa-comparison", func(mw *MainWindow) {
+			mw.rsa.samples.SetText("1000")
+			mw.rsa.Run()
+		}},
+		{"12-rsa-profile", func(mw *MainWindow) { mw.rsa.views.SelectIndex(1) }},
+		{"13-rsa-layers-regions", func(mw *MainWindow) { mw.rsa.views.SelectIndex(2) }},
+		{"14-rsa-rdms", func(mw *MainWindow) {
+			mw.rsa.views.SelectIndex(0)
+			mw.rsa.tapBar(0, 0.3)
+		}},
+		{"15-rsa-mds", func(mw *MainWindow) { mw.rsa.rdms.asMDS.SetChecked(true) }},
 	}
 }
 

@@ -29,8 +29,10 @@ import (
 // system, q the number of missing pairs. Then aᵀV⁻¹b = ⟨L⁻¹g*_aL⁻ᵀ,
 // L⁻¹g*_bL⁻ᵀ⟩_F with Σ_k = LLᵀ. For Σ_k = I the system reduces to n × n
 // and, with no missing pair, g* = H(−D/2)H, rsatoolbox's double-centred
-// fast path (_cov_weighting). When q is so large that the system would
-// exceed the observed pairs, V_oo is built and Cholesky-factored instead.
+// fast path (_cov_weighting). With a full Σ_k and so many missing pairs
+// that n + q exceeds the observed pairs, V_oo itself is built and
+// Cholesky-factored instead. A Whitener is read-only once made and may be
+// shared between goroutines.
 type Whitener struct {
 	n, m, nObs int
 	obs        []bool   // per pair; all true when nothing is missing

@@ -39,7 +39,10 @@
 //	             Σ̂ = PΣ_kPᵀ, P = [−1 | I]; minimised like scipy's default
 //	             Nelder–Mead from θ = (0, 0)
 //
-// bures, bures_metric and neg_riem_dist need complete RDMs (no NaN).
+// bures, bures_metric and neg_riem_dist need complete RDMs (no NaN);
+// bures is NaN when a kernel is zero (an all-zero RDM), and neg_riem_dist
+// needs the second set's G positive definite (rsatoolbox's scipy call
+// raises otherwise).
 //
 // # Whitened measures
 //

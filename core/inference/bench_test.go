@@ -58,3 +58,18 @@ func BenchmarkBootstrap(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkNoiseCeiling is the leave-one-out ceiling of the 16 behavioural
+// RDMs of the 92 stimuli.
+func BenchmarkNoiseCeiling(b *testing.B) {
+	behav := load92(b, "behav_rdm_vectors.npy")
+	for _, method := range []string{"corr", "spearman"} {
+		b.Run(method, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := inference.NoiseCeiling(behav, method, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

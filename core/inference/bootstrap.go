@@ -36,8 +36,12 @@ type Options struct {
 	StimulusGroups []int
 }
 
-// DefaultSamples is the number of bootstrap samples when Options.N is 0.
-const DefaultSamples = 1000
+// DefaultSamples is the number of bootstrap samples when Options.N is 0;
+// MaxSamples is the largest number accepted.
+const (
+	DefaultSamples = 1000
+	MaxSamples     = 1_000_000
+)
 
 // Evaluate scores fixed model RDMs (rows of models) against data RDMs
 // (rows of data) under opt.Scheme and summarises the models for a
@@ -73,6 +77,13 @@ const DefaultSamples = 1000
 // (Schütt et al. 2023). Means are the means over valid samples (Dual: of
 // the mean of the three bootstraps). See Result for the tests.
 //
+// Differences from rsatoolbox, on purpose: n and the degrees of freedom
+// count resampled units (groups), not RDMs and conditions (the same
+// without groups); Subjects keeps the ceiling's variance in the test
+// against the ceiling (eval_bootstrap_rdm overwrites it, treating the
+// ceiling as fixed); a sample whose noise ceiling cannot be computed (a
+// single subject drawn, a constant RDM) is dropped instead of failing.
+//
 // Evaluate stops early with ctx.Err() when ctx is cancelled; rep (may be
 // nil) counts samples. Methods without a pooling rule (ErrNoPooling) give
 // NaN ceilings and PNoise but still score the models.
@@ -103,8 +114,8 @@ func Evaluate(ctx context.Context, models, data *mat.Dense, opt Options, rep *jo
 	if N == 0 {
 		N = DefaultSamples
 	}
-	if N < 2 {
-		return nil, fmt.Errorf("evaluate models: %d bootstrap samples; at least 2 are needed (1000 is usual)", N)
+	if N < 2 || N > MaxSamples {
+		return nil, fmt.Errorf("evaluate models: %d bootstrap samples; between 2 and %d are allowed (1000 is usual)", N, MaxSamples)
 	}
 	subj, err := newGrouping(opt.SubjectGroups, S, "data RDM")
 	if err != nil {
@@ -128,7 +139,10 @@ func Evaluate(ctx context.Context, models, data *mat.Dense, opt Options, rep *jo
 	if err != nil {
 		return nil, fmt.Errorf("evaluate models: %w", err)
 	}
-	e := newEngine(models, data, n, opt.Method, subj, stim)
+	e, err := newEngine(models, data, n, opt.Method, subj, stim)
+	if err != nil {
+		return nil, fmt.Errorf("evaluate models: %w", err)
+	}
 	observed := Ceiling{math.NaN(), math.NaN()}
 	if e.ceiling {
 		if observed, err = ceilingOf(data, subj, opt.Method); err != nil {
@@ -160,12 +174,12 @@ func Evaluate(ctx context.Context, models, data *mat.Dense, opt Options, rep *jo
 			ok = distinct >= 3
 		}
 		if ok {
-			type job struct{ rows, stims []int }
-			jobs := []job{{rows, stims}}
+			type draw struct{ rows, stims []int }
+			draws := []draw{{rows, stims}}
 			if opt.Scheme == Dual {
-				jobs = append(jobs, job{rows, nil}, job{allRows, stims})
+				draws = append(draws, draw{rows, nil}, draw{allRows, stims})
 			}
-			for t, j := range jobs {
+			for t, j := range draws {
 				s, c, err := e.eval(ctx, j.rows, j.stims)
 				if err != nil {
 					return err

@@ -25,8 +25,10 @@ type Ceiling struct {
 //	upper_g = mean_{s∈g} compare(pool(all RDMs), RDM_s)
 //
 // and the ceiling is [mean_g lower_g, mean_g upper_g]: every group has the
-// same weight whatever its size. pool is PoolRDM. groups nil leaves out
-// one RDM at a time (rdm_descriptor 'index'); with the folds of KFoldRDM
+// same weight whatever its size. pool is compare.Pool (rsatoolbox
+// util/inference_util.pool_rdm: RMS-scaled for cosine, z-scored for corr,
+// ranks for the rank methods, then averaged). groups nil leaves out one
+// RDM at a time (rdm_descriptor 'index'); with the folds of KFoldRDM
 // it is rsatoolbox's cv_noise_ceiling. compare is core/compare.Compare
 // without options (no sigma_k).
 //
@@ -57,7 +59,7 @@ func NoiseCeiling(rdms *mat.Dense, method string, groups []int) (Ceiling, error)
 // whose complement is empty gives a NaN lower bound.
 func ceilingOf(rdms *mat.Dense, g *grouping, method string) (Ceiling, error) {
 	_, m := rdms.Dims()
-	all, err := PoolRDM(rdms, method)
+	all, err := pool(rdms, method)
 	if err != nil {
 		return Ceiling{math.NaN(), math.NaN()}, err
 	}
@@ -80,7 +82,7 @@ func ceilingOf(rdms *mat.Dense, g *grouping, method string) (Ceiling, error) {
 			lo = math.NaN()
 			continue
 		}
-		p, err := PoolRDM(rowsOf(rdms, rest), method)
+		p, err := pool(rowsOf(rdms, rest), method)
 		if err != nil {
 			return Ceiling{math.NaN(), math.NaN()}, err
 		}
@@ -117,4 +119,46 @@ func KFoldRDM(n, k int) ([]int, error) {
 		}
 	}
 	return f, nil
+}
+
+// pool is compare.Pool (rsatoolbox util/inference_util.pool_rdm) with
+// errors for methods without a pooling rule (ErrNoPooling) and for RDMs
+// that cannot be normalised (all zero, constant: the pooled RDM has NaN
+// where the first RDM has none).
+func pool(rdms *mat.Dense, method string) ([]float64, error) {
+	if poolKindOf(method) == poolNone {
+		return nil, fmt.Errorf("pool RDMs: method %q: %w", method, ErrNoPooling)
+	}
+	p, err := compare.Pool(rdms, method)
+	if err != nil {
+		return nil, err
+	}
+	first := rdms.RawRowView(0)
+	for j, v := range p {
+		if math.IsNaN(v) && !math.IsNaN(first[j]) {
+			r, _ := rdms.Dims()
+			for i := 0; i < r; i++ {
+				if flat(rdms.RawRowView(i)) {
+					return nil, fmt.Errorf("pool RDMs for %s: RDM %d is %w", method, i, errDegenerate)
+				}
+			}
+			return nil, fmt.Errorf("pool RDMs for %s: an RDM is %w", method, errDegenerate)
+		}
+	}
+	return p, nil
+}
+
+// flat reports whether the non-NaN entries of v are all equal (or absent).
+func flat(v []float64) bool {
+	first := math.NaN()
+	for _, x := range v {
+		switch {
+		case math.IsNaN(x):
+		case math.IsNaN(first):
+			first = x
+		case x != first:
+			return false
+		}
+	}
+	return true
 }

@@ -30,13 +30,26 @@ import (
 //     the full RDM (weightedRanks), and Compare receives ranks (Spearman's
 //     ρ is Pearson's r of the ranks, so spearman is compared as "corr" of
 //     ranks; the other rank methods are unchanged by ranking);
-//   - the pooled RDMs of the leave-one-out ceiling come from one running
-//     sum of the normalised RDMs: pool(¬g) = (Σ_all − Σ_g)/(S − S_g).
+//   - copies of a data RDM are compared once and weighted by their count;
+//     samples that keep all stimuli take the model scores from the full
+//     comparison (full);
+//   - the pooled RDMs of the leave-one-out ceiling are built on the
+//     distinct entries (weighted normalisation, exact integer keys for
+//     ranking the spearman pools) from running sums of the normalised
+//     RDMs: pool(¬g) = (Σ_all − Σ_g)/(S − S_g);
+//   - models and pooled RDMs go to Compare together in one call for the
+//     methods whose cost is a matrix product (cosine, corr, rho-a);
+//   - for corr (and spearman on ranks) every row is centred once when it
+//     is built and Compare takes cosines (Pearson's r is the cosine of the
+//     centred vectors; a constant row gives 0 either way).
+//
+// Tests check the fast path against the generic one on the same draws.
 type engine struct {
 	method, cmp string
 	kind        poolKind // pooling normalisation applied to prepared rows
 	fast, rank  bool
 	rankPool    bool // rank pooled RDMs before Compare (spearman as corr)
+	centre      bool // rows are centred for Compare (corr as cosine)
 	ceiling     bool // a noise ceiling can be computed
 	n           int  // conditions
 	models      *mat.Dense
@@ -51,6 +64,9 @@ type engine struct {
 	vm, vd  [][]float64 // values per row, column layout
 	rm, rd  [][]float64 // ranks of the full RDMs (rank methods)
 	om, od  [][]int32   // argsort of every row (rank methods)
+	sm, sd  [][]float64 // sorted values of every row (rank methods)
+	full    *mat.Dense  // model × data scores on all stimuli
+	zd      [][]float64 // normalised data RDMs on all stimuli (pooling)
 	scratch sync.Pool
 }
 
@@ -59,17 +75,22 @@ var vectorMethods = map[string]bool{
 	"tau-a": true, "kendall": true, "tau-b": true,
 }
 
-func newEngine(models, data *mat.Dense, n int, method string, subj, stim *grouping) *engine {
-	e := &engine{method: method, cmp: method, kind: poolKindOf(method), n: n,
+func newEngine(models, data *mat.Dense, n int, method string, subj, stim *grouping) (e *engine, err error) {
+	e = &engine{method: method, cmp: method, kind: poolKindOf(method), n: n,
 		models: models, data: data, subj: subj, stim: stim}
 	e.ceiling = e.kind != poolNone && len(subj.uniq) >= 2
 	e.fast = vectorMethods[method] && sameNaN(models, data)
 	if !e.fast {
-		return e
+		return e, nil
 	}
 	e.rank = e.kind == poolRank
 	if method == "spearman" {
 		e.cmp, e.rankPool = "corr", true
+	}
+	if e.cmp == "corr" {
+		// Pearson's r is the cosine of the centred vectors: centre every
+		// row once when it is built and let Compare take cosines.
+		e.cmp, e.centre = "cosine", true
 	}
 	ref := data.RawRowView(0)
 	for i := 0; i < n; i++ {
@@ -87,7 +108,7 @@ func newEngine(models, data *mat.Dense, n int, method string, subj, stim *groupi
 		e.allCols[c] = int32(c)
 		e.ones[c] = 1
 	}
-	prep := func(a *mat.Dense) (v, r [][]float64, o [][]int32) {
+	prep := func(a *mat.Dense) (v, r, xs [][]float64, o [][]int32) {
 		rows, _ := a.Dims()
 		var buf []valIdx
 		for k := 0; k < rows; k++ {
@@ -101,17 +122,69 @@ func newEngine(models, data *mat.Dense, n int, method string, subj, stim *groupi
 				rk := make([]float64, e.mc)
 				buf = nanRank(x, rk, buf)
 				r = append(r, rk)
-				o = append(o, argsort(x))
+				ord := argsort(x)
+				sorted := make([]float64, len(ord))
+				for t, i := range ord {
+					sorted[t] = x[i]
+				}
+				o = append(o, ord)
+				xs = append(xs, sorted)
 			}
 		}
-		return v, r, o
+		return v, r, xs, o
 	}
-	e.vm, e.rm, e.om = prep(models)
-	e.vd, e.rd, e.od = prep(data)
+	e.vm, e.rm, e.sm, e.om = prep(models)
+	e.vd, e.rd, e.sd, e.od = prep(data)
 	if e.rank {
 		e.kind = poolMean // rows are ranks already: pooling averages them
 	}
-	return e
+	// Normalised data RDMs on all stimuli, for the samples that keep them
+	// all (nil when an RDM cannot be normalised).
+	if e.ceiling {
+		for _, v := range e.vd {
+			z := make([]float64, e.mc)
+			if !normaliseWeighted(v, e.allCols, e.ones, z, e.kind) {
+				z = nil
+			}
+			e.zd = append(e.zd, z)
+		}
+		if e.rank {
+			for k, r := range e.rd {
+				e.zd[k] = r
+			}
+		}
+	}
+	// Scores on all stimuli, for the samples that keep them all.
+	stack := func(rows [][]float64) *mat.Dense {
+		a := mat.NewDense(len(rows), e.mc, nil)
+		for k, r := range rows {
+			copy(a.RawRowView(k), r)
+			if e.centre {
+				centre(a.RawRowView(k))
+			}
+		}
+		return a
+	}
+	pm, pd := stack(e.vm), stack(e.vd)
+	if e.rank {
+		pm, pd = stack(e.rm), stack(e.rd)
+	}
+	if e.full, err = compare.Compare(pm, pd, e.cmp, nil); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// centre subtracts the mean of x from every entry.
+func centre(x []float64) {
+	s := 0.0
+	for _, v := range x {
+		s += v
+	}
+	mu := s / float64(len(x))
+	for i := range x {
+		x[i] -= mu
+	}
 }
 
 // sameNaN reports whether every row of a and b has NaN at the same
@@ -151,14 +224,15 @@ func (e *engine) eval(ctx context.Context, rows, stim []int) ([]float64, Ceiling
 }
 
 type scratch struct {
-	cnt                   []int
+	cnt, rcnt, dr, starts []int
+	wr, gn                []float64
 	w, rk, uw             []float64
 	cols, ucol, uidx, ord []int32
-	base                  []int32
 	ms, ds, z, gsum       []float64
 	sum, pool, first, urk []float64
 	buf                   []valIdx
 	radix                 radixBuf
+	keys                  []uint64
 }
 
 func grow[T any](s []T, n int) []T {
@@ -170,7 +244,37 @@ func grow[T any](s []T, n int) []T {
 
 func (e *engine) evalFast(ctx context.Context, sc *scratch, rows, stim []int) ([]float64, Ceiling, error) {
 	nanC := Ceiling{math.NaN(), math.NaN()}
-	M, S := len(e.vm), len(rows)
+	M := len(e.vm)
+
+	// Copies of a data RDM give the same comparisons: keep the distinct
+	// RDMs dr (still grouped) with their multiplicities wr.
+	sc.rcnt = grow(sc.rcnt, len(e.vd))
+	clear(sc.rcnt)
+	for _, r := range rows {
+		sc.rcnt[r]++
+	}
+	dr, wr := sc.dr[:0], sc.wr[:0]
+	for _, r := range rows {
+		if sc.rcnt[r] > 0 {
+			dr = append(dr, r)
+			wr = append(wr, float64(sc.rcnt[r]))
+			sc.rcnt[r] = 0
+		}
+	}
+	sc.dr, sc.wr = dr, wr
+	S, D := float64(len(rows)), len(dr)
+	// Runs of equal subject groups in dr, and their sizes with copies.
+	starts, gn := sc.starts[:0], sc.gn[:0]
+	for k := range dr {
+		if k == 0 || e.subj.labels[dr[k]] != e.subj.labels[dr[k-1]] {
+			starts = append(starts, k)
+			gn = append(gn, 0)
+		}
+		gn[len(gn)-1] += wr[k]
+	}
+	starts = append(starts, D)
+	sc.starts, sc.gn = starts, gn
+	G := len(gn)
 
 	// The sample as columns: ucol are the distinct columns drawn, uw their
 	// multiplicities c_i·c_j; cols (length mm) lists every copy and uidx
@@ -206,39 +310,35 @@ func (e *engine) evalFast(ctx context.Context, sc *scratch, rows, stim []int) ([
 	}
 	mm, U := len(cols), len(ucol)
 
-	// Runs of equal subject groups in rows.
-	var starts []int
-	for k := range rows {
-		if k == 0 || e.subj.labels[rows[k]] != e.subj.labels[rows[k-1]] {
-			starts = append(starts, k)
-		}
-	}
-	starts = append(starts, S)
-	G := len(starts) - 1
-	uniqueSums := e.ceiling && e.rankPool
-	if uniqueSums {
-		sc.gsum = grow(sc.gsum, G*U)
-		clear(sc.gsum)
-	}
-
-	// One Compare call serves the models and every pooled RDM when the
-	// method's cost is a matrix product (few passes over the data);
-	// tau-a and kendall compare the pools group by group instead.
+	// Rows compared with the data RDMs in one Compare call: the models
+	// (unless all stimuli are kept: their scores are e.full) and, when the
+	// method's cost is a matrix product, the pooled RDMs of the ceiling
+	// (tau-a and kendall compare the pools group by group instead).
+	withModels := weighted
 	combined := e.ceiling && (e.cmp == "corr" || e.cmp == "cosine" || e.cmp == "rho-a")
-	nA := M
+	nA := 0
+	if withModels {
+		nA = M
+	}
+	p0 := nA // first pooled row
 	if combined {
-		nA = M + 1
+		nA++
 		if G > 1 {
 			nA += G
 		}
 	}
-	sc.ms = grow(sc.ms, nA*mm)
-	sc.ds = grow(sc.ds, S*mm)
-	gather := func(dst []float64, v, r []float64, o []int32) []float64 {
+	if e.ceiling {
+		sc.gsum = grow(sc.gsum, G*U)
+		clear(sc.gsum)
+		sc.z = grow(sc.z, U)
+	}
+	sc.ms = grow(sc.ms, max(nA, 1)*mm)
+	sc.ds = grow(sc.ds, D*mm)
+	gather := func(dst []float64, v, r, xs []float64, o []int32) []float64 {
 		src := v
 		switch {
 		case e.rank && weighted:
-			weightedRanks(v, o, sc.w, sc.rk)
+			weightedRanks(o, xs, sc.w, sc.rk)
 			src = sc.rk
 		case e.rank:
 			src = r
@@ -246,85 +346,99 @@ func (e *engine) evalFast(ctx context.Context, sc *scratch, rows, stim []int) ([
 		for k, c := range cols {
 			dst[k] = src[c]
 		}
+		if e.centre {
+			centre(dst)
+		}
 		return src
 	}
-	for k := 0; k < M; k++ {
-		var r []float64
+	for k := 0; withModels && k < M; k++ {
+		var r, xs []float64
 		var o []int32
 		if e.rank {
-			r, o = e.rm[k], e.om[k]
+			r, xs, o = e.rm[k], e.sm[k], e.om[k]
 		}
-		gather(sc.ms[k*mm:(k+1)*mm], e.vm[k], r, o)
+		gather(sc.ms[k*mm:(k+1)*mm], e.vm[k], r, xs, o)
 	}
+	// The pooled RDMs are built on the distinct entries: every data RDM is
+	// normalised with weights uw (the statistics of the sample with its
+	// copies) and added, with its multiplicity, to the sum of its group.
+	degenerate := false
 	g := 0
-	for k, row := range rows {
-		var r []float64
+	for k, row := range dr {
+		var r, xs []float64
 		var o []int32
 		if e.rank {
-			r, o = e.rd[row], e.od[row]
+			r, xs, o = e.rd[row], e.sd[row], e.od[row]
 		}
-		src := gather(sc.ds[k*mm:(k+1)*mm], e.vd[row], r, o)
-		if uniqueSums {
-			for k >= starts[g+1] {
-				g++
-			}
-			gs := sc.gsum[g*U : (g+1)*U]
-			for u, c := range ucol {
-				gs[u] += src[c]
-			}
+		src := gather(sc.ds[k*mm:(k+1)*mm], e.vd[row], r, xs, o)
+		if !e.ceiling || degenerate {
+			continue
+		}
+		for k >= starts[g+1] {
+			g++
+		}
+		z := sc.z
+		if weighted {
+			degenerate = !normaliseWeighted(src, ucol, uw, z, e.kind)
+		} else {
+			z = e.zd[row]
+			degenerate = z == nil
+		}
+		gs := sc.gsum[g*U : (g+1)*U]
+		for u, v := range z {
+			gs[u] += wr[k] * v
 		}
 	}
-	Ds := mat.NewDense(S, mm, sc.ds)
-	scores := func(nA int) (*mat.Dense, error) {
-		return compare.Compare(mat.NewDense(nA, mm, sc.ms[:nA*mm]), Ds, e.cmp, nil)
+	Ds := mat.NewDense(D, mm, sc.ds)
+	// scores returns the model scores, from the first M rows of cm or
+	// from e.full, averaged over the data RDMs with their multiplicities.
+	scores := func(cm *mat.Dense) []float64 {
+		ev := make([]float64, M)
+		for k := range ev {
+			for d, w := range wr {
+				if withModels {
+					ev[k] += w * cm.At(k, d)
+				} else {
+					ev[k] += w * e.full.At(k, dr[d])
+				}
+			}
+			ev[k] /= S
+		}
+		return ev
+	}
+	compareA := func(n int) (*mat.Dense, error) {
+		if n == 0 {
+			return nil, nil
+		}
+		return compare.Compare(mat.NewDense(n, mm, sc.ms[:n*mm]), Ds, e.cmp, nil)
 	}
 	if !e.ceiling {
-		cm, err := scores(M)
+		cm, err := compareA(nA)
 		if err != nil {
 			return nil, nanC, err
 		}
-		return rowMeans(cm), nanC, nil
+		return scores(cm), nanC, nil
 	}
 
-	// Sums of the normalised RDMs, per group and in all.
-	width := mm
-	if uniqueSums {
-		width = U
-	} else {
-		sc.z = grow(sc.z, mm)
-		sc.gsum = grow(sc.gsum, G*mm)
-		clear(sc.gsum)
-		for g := 0; g < G; g++ {
-			gs := sc.gsum[g*mm : (g+1)*mm]
-			for k := starts[g]; k < starts[g+1]; k++ {
-				var ok bool
-				ok, sc.buf = normalise(Ds.RawRowView(k), sc.z, e.kind, sc.buf)
-				if !ok {
-					cm, err := scores(M)
-					if err != nil {
-						return nil, nanC, err
-					}
-					return rowMeans(cm), nanC, nil
-				}
-				for j, v := range sc.z {
-					gs[j] += v
-				}
-			}
+	if degenerate {
+		cm, err := compareA(p0)
+		if err != nil {
+			return nil, nanC, err
 		}
+		return scores(cm), nanC, nil
 	}
-	sc.sum = grow(sc.sum, width)
+	sc.sum = grow(sc.sum, U)
 	clear(sc.sum)
 	for g := 0; g < G; g++ {
-		for j, v := range sc.gsum[g*width : (g+1)*width] {
+		for j, v := range sc.gsum[g*U : (g+1)*U] {
 			sc.sum[j] += v
 		}
 	}
-	sc.pool = grow(sc.pool, width)
-	if uniqueSums {
-		sc.first = grow(sc.first, mm)
+	sc.pool = grow(sc.pool, U)
+	if e.rankPool {
+		sc.keys = grow(sc.keys, U)
 		sc.urk = grow(sc.urk, U)
 		sc.ord = grow(sc.ord, U)
-		sc.base = grow(sc.base, U)
 	}
 	// pooled writes to dst pool(RDMs ∉ group drop), or of all RDMs for
 	// drop < 0, ready for Compare (ranked for spearman).
@@ -332,61 +446,71 @@ func (e *engine) evalFast(ctx context.Context, sc *scratch, rows, stim []int) ([
 		n := S
 		copy(sc.pool, sc.sum)
 		if drop >= 0 {
-			n -= starts[drop+1] - starts[drop]
-			for j, v := range sc.gsum[drop*width : (drop+1)*width] {
+			n -= gn[drop]
+			for j, v := range sc.gsum[drop*U : (drop+1)*U] {
 				sc.pool[j] -= v
 			}
 		}
-		finishPool(sc.pool, sc.pool, float64(n), e.kind)
-		if !uniqueSums {
-			copy(dst, sc.pool)
-			return
-		}
-		// Rank the pooled RDM on the distinct entries with their
-		// multiplicities, starting from the order of the full pool (the
-		// leave-one-out pools are nearly in that order).
-		if drop < 0 {
-			for u := range sc.base {
-				sc.base[u] = int32(u)
+		if e.rankPool {
+			// The pool is a sum of ranks (multiples of ½) with integer
+			// weights: 2·sum is an exact integer key of its order.
+			for u, v := range sc.pool {
+				sc.keys[u] = uint64(math.Round(2 * v))
 			}
 		}
-		copy(sc.ord, sc.base)
-		sortByValue(sc.ord, sc.pool, &sc.radix)
-		if drop < 0 {
-			copy(sc.base, sc.ord)
+		finishPool(sc.pool, sc.pool, n, e.kind)
+		val := sc.pool
+		if e.rankPool {
+			// Rank the pooled RDM on the distinct entries with their
+			// multiplicities.
+			for u := range sc.ord {
+				sc.ord[u] = int32(u)
+			}
+			ks := sortByKey(sc.ord, sc.keys, &sc.radix)
+			weightedRanks(sc.ord, ks, uw, sc.urk)
+			val = sc.urk
 		}
-		weightedRanks(sc.pool, sc.ord, uw, sc.urk)
 		for k, u := range uidx {
-			dst[k] = sc.urk[u]
+			dst[k] = val[u]
 		}
+		if e.centre {
+			centre(dst)
+		}
+	}
+	// groupMean is the mean of c over the RDMs of group g with copies.
+	groupMean := func(c []float64, g int) float64 {
+		s := 0.0
+		for d := starts[g]; d < starts[g+1]; d++ {
+			s += wr[d] * c[d]
+		}
+		return s / gn[g]
 	}
 	var lo, up float64
 	if combined {
-		pooled(-1, sc.ms[M*mm:(M+1)*mm])
+		pooled(-1, sc.ms[p0*mm:(p0+1)*mm])
 		for g := 0; g < G && G > 1; g++ {
-			pooled(g, sc.ms[(M+1+g)*mm:(M+2+g)*mm])
+			pooled(g, sc.ms[(p0+1+g)*mm:(p0+2+g)*mm])
 		}
-		cm, err := scores(nA)
+		cm, err := compareA(nA)
 		if err != nil {
 			return nil, nanC, err
 		}
-		u := cm.RawRowView(M)
 		for g := 0; g < G; g++ {
-			up += mean(u[starts[g]:starts[g+1]])
+			up += groupMean(cm.RawRowView(p0), g)
 			if G > 1 {
-				lo += mean(cm.RawRowView(M + 1 + g)[starts[g]:starts[g+1]])
+				lo += groupMean(cm.RawRowView(p0+1+g), g)
 			}
 		}
 		if G == 1 {
 			lo = math.NaN()
 		}
-		return rowMeans(cm.Slice(0, M, 0, S).(*mat.Dense)), Ceiling{lo / float64(G), up / float64(G)}, nil
+		return scores(cm), Ceiling{lo / float64(G), up / float64(G)}, nil
 	}
-	cm, err := scores(M)
+	cm, err := compareA(p0)
 	if err != nil {
 		return nil, nanC, err
 	}
-	ev := rowMeans(cm)
+	ev := scores(cm)
 	sc.first = grow(sc.first, mm)
 	poolM := mat.NewDense(1, mm, sc.first)
 	pooled(-1, sc.first)
@@ -394,9 +518,8 @@ func (e *engine) evalFast(ctx context.Context, sc *scratch, rows, stim []int) ([
 	if err != nil {
 		return nil, nanC, err
 	}
-	u := cu.RawRowView(0)
 	for g := 0; g < G; g++ {
-		up += mean(u[starts[g]:starts[g+1]])
+		up += groupMean(cu.RawRowView(0), g)
 		if G == 1 {
 			lo = math.NaN()
 			break
@@ -410,7 +533,9 @@ func (e *engine) evalFast(ctx context.Context, sc *scratch, rows, stim []int) ([
 		if err != nil {
 			return nil, nanC, err
 		}
-		lo += mean(cl.RawRowView(0))
+		c := make([]float64, D)
+		copy(c[starts[g]:], cl.RawRowView(0))
+		lo += groupMean(c, g)
 	}
 	return ev, Ceiling{lo / float64(G), up / float64(G)}, nil
 }

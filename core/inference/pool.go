@@ -2,21 +2,19 @@ package inference
 
 import (
 	"errors"
-	"fmt"
 	"math"
-
-	"gonum.org/v1/gonum/mat"
 )
 
 // ErrNoPooling is returned (wrapped) for comparison methods that have no
-// pooling rule in rsatoolbox's pool_rdm, and hence no noise ceiling
-// (for example "bures").
-var ErrNoPooling = errors.New("rsatoolbox defines no pooled RDM (and so no noise ceiling) for this method")
+// pooling rule (compare.Pool), and hence no noise ceiling.
+var ErrNoPooling = errors.New("no pooled RDM (and so no noise ceiling) is defined for this method")
 
 // errDegenerate marks an RDM that cannot be normalised for pooling.
 var errDegenerate = errors.New("all NaN, all zero or constant, so it cannot be normalised")
 
-// poolKind is the per-RDM normalisation applied before averaging.
+// poolKind is the per-RDM normalisation applied before averaging by
+// compare.Pool (rsatoolbox util/inference_util.pool_rdm); the bootstrap
+// engine applies it itself to reuse sums across leave-one-out pools.
 type poolKind int
 
 const (
@@ -29,7 +27,7 @@ const (
 
 func poolKindOf(method string) poolKind {
 	switch method {
-	case "euclid", "neg_riem_dist":
+	case "neg_riem_dist", "bures", "bures_metric":
 		return poolMean
 	case "cosine", "cosine_cov":
 		return poolRMS
@@ -39,87 +37,6 @@ func poolKindOf(method string) poolKind {
 		return poolRank
 	}
 	return poolNone
-}
-
-// normalise writes the pool normalisation of v to dst. It reports false
-// when v cannot be normalised (all NaN, zero RMS or zero spread); dst then
-// holds what numpy would compute (NaN or ±Inf).
-func normalise(v, dst []float64, k poolKind, buf []valIdx) (bool, []valIdx) {
-	switch k {
-	case poolMean:
-		copy(dst, v)
-		return true, buf
-	case poolRank:
-		buf = nanRank(v, dst, buf)
-		return true, buf
-	}
-	n, s := 0, 0.0
-	for _, x := range v {
-		if !math.IsNaN(x) {
-			n++
-			s += x
-		}
-	}
-	mu := s / float64(n)
-	ss := 0.0
-	for _, x := range v {
-		if !math.IsNaN(x) {
-			if k == poolRMS {
-				ss += x * x
-			} else {
-				ss += (x - mu) * (x - mu)
-			}
-		}
-	}
-	sd := math.Sqrt(ss / float64(n))
-	if k == poolRMS {
-		mu = 0
-	}
-	for i, x := range v {
-		dst[i] = (x - mu) / sd
-	}
-	return n > 0 && sd > 0 && !math.IsInf(sd, 0), buf
-}
-
-// PoolRDM returns the average RDM that rsatoolbox uses as the best
-// predictor of a set of RDMs under a comparison method
-// (util/inference_util.pool_rdm). Every row v of rdms is first normalised,
-//
-//	cosine, cosine_cov            v / sqrt(nanmean(v²))
-//	corr, corr_cov                (v − nanmean v) / nanstd v   (ddof 0)
-//	spearman, rho-a, kendall,     average ranks of the non-NaN entries
-//	tau-a, tau-b
-//	euclid, neg_riem_dist         v
-//
-// then the rows are averaged entry by entry; entries that are NaN in the
-// first row are NaN in the result. For corr and corr_cov the minimum of
-// the average is subtracted (nanmin). Other methods return an error
-// wrapping ErrNoPooling; an RDM that cannot be normalised (all NaN, all
-// zero, or constant) is an error.
-func PoolRDM(rdms *mat.Dense, method string) ([]float64, error) {
-	k := poolKindOf(method)
-	if k == poolNone {
-		return nil, fmt.Errorf("pool RDMs: method %q: %w", method, ErrNoPooling)
-	}
-	if rdms == nil || rdms.IsEmpty() {
-		return nil, errors.New("pool RDMs: no RDMs")
-	}
-	r, m := rdms.Dims()
-	sum := make([]float64, m)
-	z := make([]float64, m)
-	var buf []valIdx
-	for i := 0; i < r; i++ {
-		var ok bool
-		ok, buf = normalise(rdms.RawRowView(i), z, k, buf)
-		if !ok {
-			return nil, fmt.Errorf("pool RDMs for %s: RDM %d is %w", method, i, errDegenerate)
-		}
-		for j, v := range z {
-			sum[j] += v
-		}
-	}
-	finishPool(sum, rdms.RawRowView(0), float64(r), k)
-	return sum, nil
 }
 
 // finishPool turns a sum of r normalised RDMs into the pooled RDM: divide
@@ -141,4 +58,39 @@ func finishPool(sum, first []float64, r float64, k poolKind) {
 			sum[j] -= lo
 		}
 	}
+}
+
+// normaliseWeighted writes to z[u] the pool normalisation of x[cols[u]]
+// for a vector in which entry u occurs w[u] times (the statistics are
+// weighted). It reports false when the vector cannot be normalised. The
+// poolRank kind must receive ranks already (it copies, as poolMean).
+func normaliseWeighted(x []float64, cols []int32, w, z []float64, k poolKind) bool {
+	if k == poolMean || k == poolRank {
+		for u, c := range cols {
+			z[u] = x[c]
+		}
+		return true
+	}
+	var sw, s float64
+	for u, c := range cols {
+		sw += w[u]
+		s += w[u] * x[c]
+	}
+	mu := s / sw
+	if k == poolRMS {
+		mu = 0
+	}
+	ss := 0.0
+	for u, c := range cols {
+		d := x[c] - mu
+		ss += w[u] * d * d
+	}
+	sd := math.Sqrt(ss / sw)
+	if !(sd > 0) || math.IsInf(sd, 0) {
+		return false
+	}
+	for u, c := range cols {
+		z[u] = (x[c] - mu) / sd
+	}
+	return true
 }

@@ -53,6 +53,9 @@ func tTests(mu []float64, v Variances, lower float64, dof int) (pZero, pNoise []
 //
 //	p_zero_i  = (#{x_si ≤ 0} + 1) / N                            one-sided
 //	p_noise_i = (#{lower_s − x_si ≤ 0} + 1) / N                   one-sided (model below the lower bound)
+//
+// (both capped at 1; rsatoolbox can return (N+1)/N)
+//
 //	p_ij      = (N−1)/N · 2 min(f, 1−f) + 1/N,  f = #{x_si < x_sj} / (N − #{x_si = x_sj})
 func percentileTests(x *mat.Dense, lower []float64) (pZero, pNoise []float64, pPair *mat.SymDense) {
 	N, k := x.Dims()
@@ -71,8 +74,8 @@ func percentileTests(x *mat.Dense, lower []float64) (pZero, pNoise []float64, pP
 				nc++
 			}
 		}
-		pZero[i] = (z + 1) / n
-		pNoise[i] = (nc + 1) / n
+		pZero[i] = min(1, (z+1)/n)
+		pNoise[i] = min(1, (nc+1)/n)
 		if math.IsNaN(lower[0]) {
 			pNoise[i] = math.NaN()
 		}

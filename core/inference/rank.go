@@ -2,6 +2,7 @@ package inference
 
 import (
 	"math"
+	mathbits "math/bits"
 	"slices"
 )
 
@@ -71,16 +72,17 @@ func argsort(x []float64) []int32 {
 //
 //	r_c = Σ_{q: x_q < x_c} w_q + (Σ_{q: x_q = x_c} w_q + 1)/2.
 //
-// order lists the entries in ascending order of x (argsort). Entries with
-// w = 0 get a rank but take no room. This ranks a stimulus-bootstrap sample
-// in O(m) from the ranking of the full RDM, without sorting again.
-func weightedRanks(x []float64, order []int32, w, r []float64) {
+// order lists the entries in ascending order of x (argsort) and xs the
+// sorted values, xs[k] = x[order[k]]; only equality of neighbours in xs is
+// used, so xs may be any order-preserving key. Entries with w = 0 get a
+// rank but take no room. This ranks a stimulus-bootstrap sample in O(m)
+// from the ranking of the full RDM, without sorting again.
+func weightedRanks[T comparable](order []int32, xs []T, w, r []float64) {
 	below := 0.0
 	for k := 0; k < len(order); {
-		v := x[order[k]]
 		j := k
 		tie := 0.0
-		for j < len(order) && x[order[j]] == v {
+		for j < len(order) && xs[j] == xs[k] {
 			tie += w[order[j]]
 			j++
 		}
@@ -93,56 +95,52 @@ func weightedRanks(x []float64, order []int32, w, r []float64) {
 	}
 }
 
-// sortKey maps a non-NaN float64 to a uint64 whose unsigned order is the
-// order of the floats.
-func sortKey(v float64) uint64 {
-	b := math.Float64bits(v)
-	if b>>63 != 0 {
-		return ^b
-	}
-	return b | 1<<63
-}
-
-// radixBuf is scratch space for sortByValue.
+// radixBuf is scratch space for sortByKey.
 type radixBuf struct {
-	k, k2 []uint64
-	i2    []int32
+	k, k2    []uint64
+	i2, hist []int32
 }
 
-// sortByValue sorts the indices ord by ascending x[ord[k]] (no NaN), by
-// a least-significant-digit radix sort on 8-bit digits of sortKey, skipping
-// digits that all keys share.
-func sortByValue(ord []int32, x []float64, b *radixBuf) {
+// sortByKey sorts the indices ord by ascending keys[ord[t]] with a
+// least-significant-digit radix sort, in as few passes of at most 11 bits
+// as the largest key needs, and returns the sorted keys (aligned with ord;
+// the slice is scratch space of b).
+func sortByKey(ord []int32, keys []uint64, b *radixBuf) []uint64 {
 	n := len(ord)
-	if n < 2 {
-		return
-	}
 	b.k, b.k2, b.i2 = grow(b.k, n), grow(b.k2, n), grow(b.i2, n)
-	var hist [8][256]int32
+	var hi uint64
 	for t, i := range ord {
-		key := sortKey(x[i])
+		key := keys[i]
 		b.k[t] = key
-		for d := 0; d < 8; d++ {
-			hist[d][byte(key>>(8*d))]++
+		hi |= key
+	}
+	bits := 64 - mathbits.LeadingZeros64(hi)
+	if n < 2 || bits == 0 {
+		return b.k
+	}
+	passes := (bits + 10) / 11
+	width := (bits + passes - 1) / passes
+	mask := uint64(1)<<width - 1
+	b.hist = grow(b.hist, passes<<width)
+	clear(b.hist)
+	for _, key := range b.k {
+		for d := 0; d < passes; d++ {
+			b.hist[d<<width+int((key>>(d*width))&mask)]++
 		}
 	}
 	k, k2, i1, i2 := b.k, b.k2, ord, b.i2
-	for d := 0; d < 8; d++ {
-		h := &hist[d]
-		if h[byte(k[0]>>(8*d))] == int32(n) {
-			continue // every key has this digit
-		}
-		var pos [256]int32
+	for d := 0; d < passes; d++ {
+		h := b.hist[d<<width : (d+1)<<width]
 		sum := int32(0)
-		for v := 0; v < 256; v++ {
-			pos[v] = sum
-			sum += h[v]
+		for v, c := range h {
+			h[v] = sum
+			sum += c
 		}
-		shift := 8 * d
+		shift := d * width
 		for t, key := range k {
-			dg := byte(key >> shift)
-			p := pos[dg]
-			pos[dg]++
+			dg := (key >> shift) & mask
+			p := h[dg]
+			h[dg]++
 			k2[p] = key
 			i2[p] = i1[t]
 		}
@@ -152,4 +150,5 @@ func sortByValue(ord []int32, x []float64, b *radixBuf) {
 	if &i1[0] != &ord[0] {
 		copy(ord, i1) // the sorted indices ended in the scratch buffer
 	}
+	return k
 }

@@ -93,8 +93,9 @@ type ModelScore struct {
 	SE float64
 	// CILow and CIHigh bound the 95 % interval: the 2.5 and 97.5 %
 	// percentiles of the bootstrap distribution (framed by ±∞ as
-	// rsatoolbox, so ±Inf when there are too few samples), or the
-	// t-interval Mean ± t_{0.975,DoF}·SE for Fixed.
+	// rsatoolbox, so ±Inf when there are too few samples; for Dual the
+	// distribution of the per-sample mean of the three bootstraps, as
+	// rsatoolbox), or the t-interval Mean ± t_{0.975,DoF}·SE for Fixed.
 	CILow, CIHigh float64
 	// PerSubject holds compare(model, data RDM s) for every data RDM s of
 	// the full data.

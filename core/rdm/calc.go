@@ -275,13 +275,15 @@ func Calc(ctx context.Context, x data.Matrix, opt Options) (*RDM, error) {
 // row means.
 func (c *calc) pass(ctx context.Context, colCentre bool, rc *rowCentring, reset func(), fn func(j0, j1 int, b *mat.Dense) error) error {
 	var mean []float64
+	var cnt []int
 	if colCentre {
 		mean = make([]float64, c.width)
+		cnt = make([]int, c.width)
 	}
 	run := func() error {
 		return stream(ctx, c.x, c.width, c.opt.Progress, func(j0, j1 int, b *mat.Dense) error {
 			if colCentre {
-				centreColumns(b, mean)
+				centreColumns(b, mean, cnt)
 			}
 			if rc != nil {
 				rc.apply(j0, j1, b)
@@ -328,7 +330,8 @@ func (c *calc) means(b *mat.Dense, buf []float64) *mat.Dense {
 	return mat.NewDense(g.n(), w, out)
 }
 
-// condSums returns Σ_{a∈k} v_a for each condition k.
+// condMeansOf returns the mean of the per-observation values v over each
+// condition.
 func (c *calc) condMeansOf(v []float64) []float64 {
 	g := c.group
 	out := make([]float64, g.n())
@@ -455,31 +458,32 @@ func (c *calc) mahalanobis(ctx context.Context, vec []float64) error {
 	return nil
 }
 
-// poissonRates applies the prior, q = (x + λw)/(1 + w), in place and fills
-// lg with log q. A rate ≤ 0 (a negative count) is an error.
+// poissonRates applies the prior, q = (x + λw)/(1 + w), in place and,
+// unless lg is nil, fills lg with log q and returns it as a matrix. A rate
+// ≤ 0 (a negative count) is an error; NaN stays NaN.
 func (c *calc) poissonRates(j0 int, q *mat.Dense, lg []float64) (*mat.Dense, error) {
 	r, w := q.Dims()
 	add := c.prior.Lambda * c.prior.Weight
 	div := 1 + c.prior.Weight
-	lg = lg[:r*w]
 	for i := 0; i < r; i++ {
 		row := q.RawRowView(i)
 		for j, v := range row {
 			v = (v + add) / div
-			if !(v > 0) {
-				if math.IsNaN(v) {
-					row[j], lg[i*w+j] = v, v
-					continue
-				}
+			if !(v > 0) && !math.IsNaN(v) {
 				return nil, fmt.Errorf("%s: condition %s, channel %d has the rate %v after the prior; "+
 					"the Poisson measures need non-negative counts and a positive prior",
 					c.opt.Method, condName(c.group, i), j0+j, v)
 			}
 			row[j] = v
-			lg[i*w+j] = math.Log(v)
+			if lg != nil {
+				lg[i*w+j] = math.Log(v)
+			}
 		}
 	}
-	return mat.NewDense(r, w, lg), nil
+	if lg == nil {
+		return nil, nil
+	}
+	return mat.NewDense(r, w, lg[:r*w]), nil
 }
 
 // gemmAdd computes k += a·bᵀ for row-major a (r × w), b (r × w).
@@ -595,9 +599,10 @@ func (fs *foldSums) train(f int, dst []float64) *mat.Dense {
 	return mat.NewDense(fs.nc, w, dst)
 }
 
-// trainMeansOf and testMeansOf average a per-observation value v over the
-// training and test observations of fold f, per condition.
-func (c *calc) foldMeansOf(v []float64, f int, counts [][]int, test bool) []float64 {
+// foldMeansOf averages the per-observation values v over the test
+// observations (fold f) or the training observations (all other folds) of
+// each condition.
+func (c *calc) foldMeansOf(v []float64, f int, test bool) []float64 {
 	nc := c.group.n()
 	out := make([]float64, nc)
 	cnt := make([]int, nc)
@@ -663,8 +668,8 @@ func (c *calc) crossnobis(ctx context.Context, vec []float64) error {
 		// S and T through K − (S1)(T1)ᵀ/p.
 		inv := 1 / float64(c.p)
 		for f := 0; f < nf; f++ {
-			ss := c.foldMeansOf(rc.sum, f, counts, false)
-			ts := c.foldMeansOf(rc.sum, f, counts, true)
+			ss := c.foldMeansOf(rc.sum, f, false)
+			ts := c.foldMeansOf(rc.sum, f, true)
 			for i := 0; i < n; i++ {
 				for j := 0; j < n; j++ {
 					ks[f][i*n+j] -= ss[i] * ts[j] * inv
@@ -770,11 +775,10 @@ func (c *calc) poissonCV(ctx context.Context, vec []float64) error {
 	sbuf := make([]float64, n*c.width)
 	tbuf := make([]float64, n*c.width)
 	lbuf := make([]float64, n*c.width)
-	junk := make([]float64, n*c.width)
 	err = c.pass(ctx, false, nil, nil, func(j0, j1 int, b *mat.Dense) error {
 		fs.add(c, b)
 		s := fs.train(last, sbuf)
-		if _, err := c.poissonRates(j0, s, junk); err != nil {
+		if _, err := c.poissonRates(j0, s, nil); err != nil {
 			return err
 		}
 		t := fs.test(last, tbuf)

@@ -2,6 +2,7 @@ package rdm
 
 import (
 	"context"
+	"math"
 
 	"github.com/alignscope/alignscope/core/data"
 	"github.com/alignscope/alignscope/core/job"
@@ -14,12 +15,21 @@ import (
 // stimuli) while memory stays far below the size of a large layer.
 const blockBytes = 16 << 20
 
+// minBlockColumns keeps the rank-k update efficient when n is large
+// (1024 columns reach full dsyrk speed for n = 1000).
+const minBlockColumns = 512
+
+// testWidth, when positive, overrides the block width (tests only).
+var testWidth int
+
 // streamWidth is the column-block width used for an n × p matrix: about
-// blockBytes of float64, at least 256 columns (BLAS efficiency) and at
-// most p.
+// blockBytes of float64, at least minBlockColumns and at most p.
 func streamWidth(n, p int) int {
+	if testWidth > 0 {
+		return max(min(testWidth, p), 1)
+	}
 	w := blockBytes / (8 * max(n, 1))
-	w = max(w, 256)
+	w = max(w, minBlockColumns)
 	return max(min(w, p), 1)
 }
 
@@ -39,6 +49,9 @@ func stream(ctx context.Context, m data.Matrix, width int, rep *job.Reporter, fn
 	}
 	if width == p {
 		// One block: nothing to overlap.
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		buf := make([]float64, n*p)
 		if err := m.ReadColumns(0, p, buf); err != nil {
 			return err
@@ -201,8 +214,8 @@ func (rc *rowCentring) accurate() bool {
 	p := float64(rc.p)
 	ok := true
 	for a, r := range rc.sum {
-		if rc.constant[a] {
-			continue
+		if rc.constant[a] || math.IsNaN(r) || math.IsInf(r, 0) || math.IsInf(rc.sumsq[a], 0) {
+			continue // constant rows are handled apart; NaN stays NaN
 		}
 		m2 := r * r / p
 		cs := rc.sumsq[a] - m2
@@ -222,21 +235,28 @@ func (rc *rowCentring) accurate() bool {
 	return false
 }
 
-// centreColumns subtracts from every row of b its column means (over the
-// rows). Distances between differences of rows are unchanged; the
-// products that give them lose less to rounding.
-func centreColumns(b *mat.Dense, mean []float64) {
+// centreColumns subtracts from every row of b its column means over the
+// rows, ignoring NaN values so that a NaN stays in its own pattern. mean
+// and cnt are scratch space of at least the block width. Distances between
+// differences of rows are unchanged; the products that give them lose
+// less to rounding.
+func centreColumns(b *mat.Dense, mean []float64, cnt []int) {
 	n, w := b.Dims()
-	mean = mean[:w]
+	mean, cnt = mean[:w], cnt[:w]
 	clear(mean)
+	clear(cnt)
 	for i := 0; i < n; i++ {
 		for k, v := range b.RawRowView(i) {
-			mean[k] += v
+			if v == v { // not NaN
+				mean[k] += v
+				cnt[k]++
+			}
 		}
 	}
-	inv := 1 / float64(n)
-	for k := range mean {
-		mean[k] *= inv
+	for k, c := range cnt {
+		if c > 0 {
+			mean[k] /= float64(c)
+		}
 	}
 	for i := 0; i < n; i++ {
 		row := b.RawRowView(i)

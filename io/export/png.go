@@ -31,6 +31,11 @@ func atomicWrite(path string, fn func(io.Writer) error) (err error) {
 	if err = fn(tmp); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	// CreateTemp makes the file private (0600); an export is an ordinary
+	// document for the user's other programs.
+	if err = tmp.Chmod(0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
 	if err = tmp.Sync(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}

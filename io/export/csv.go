@@ -1,0 +1,58 @@
+package export
+
+import (
+	"encoding/csv"
+	"io"
+	"math"
+	"strconv"
+
+	"github.com/alignscope/alignscope/core/rsa"
+)
+
+// RSATableHeader is the header row of WriteRSATable.
+var RSATableHeader = []string{
+	"model", "layer", "region", "score", "ci_low", "ci_high", "se",
+	"p", "p_corrected", "p_noise", "ceiling_low", "ceiling_high", "subjects",
+}
+
+// WriteRSATable writes the rows of an RSA result (rsa.Result.Table) to
+// path as CSV (RFC 4180, comma-separated, header RSATableHeader),
+// atomically. Numbers are written at full precision (strconv 'g', -1),
+// so they read back bit for bit; NaN and ±Inf are written as NaN, Inf
+// and -Inf, which strconv.ParseFloat, pandas and R read.
+func WriteRSATable(path string, rows []rsa.Row) error {
+	return atomicWrite(path, func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		if err := cw.Write(RSATableHeader); err != nil {
+			return err
+		}
+		rec := make([]string, len(RSATableHeader))
+		for _, r := range rows {
+			rec = rec[:0]
+			rec = append(rec, r.Model, r.Layer, r.Region)
+			for _, v := range []float64{r.Score, r.CILow, r.CIHigh, r.SE, r.P, r.PCorrected, r.PNoise, r.CeilingLow, r.CeilingHigh} {
+				rec = append(rec, formatFloat(v))
+			}
+			rec = append(rec, strconv.Itoa(r.Subjects))
+			if err := cw.Write(rec); err != nil {
+				return err
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	})
+}
+
+// formatFloat is the shortest representation that parses back to v; NaN
+// and infinities as NaN, Inf, -Inf.
+func formatFloat(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "NaN"
+	case math.IsInf(v, 1):
+		return "Inf"
+	case math.IsInf(v, -1):
+		return "-Inf"
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
