@@ -123,7 +123,7 @@ func gui(demo, tour bool, stdin io.Reader, stdout, stderr io.Writer) int {
 					return errors.New("stdin closed")
 				}
 				return nil
-			})
+			}, func(line string) { fmt.Fprintln(stdout, "probe "+line) })
 			if err != nil {
 				fmt.Fprintf(stderr, "alignscope: tour: %v\n", err)
 				status = 1

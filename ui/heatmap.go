@@ -104,10 +104,29 @@ func (h *Heatmap) render() {
 	if n == 0 {
 		return
 	}
+	// A 1024-entry colour table makes the redraw of a 1000 × 1000 RDM a
+	// table look-up per cell instead of a colour-map evaluation.
+	const levels = 1024
+	var lut [levels][4]uint8
+	for k := range lut {
+		r, g, b, a := h.Colour(h.lo + (h.hi-h.lo)*float64(k)/(levels-1)).RGBA()
+		lut[k] = [4]uint8{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), uint8(a >> 8)}
+	}
+	nr, ng, nb, na := h.Colour(math.NaN()).RGBA()
+	nan := [4]uint8{uint8(nr >> 8), uint8(ng >> 8), uint8(nb >> 8), uint8(na >> 8)}
+	scale := (levels - 1) / (h.hi - h.lo)
 	img := image.NewRGBA(image.Rect(0, 0, n, n))
 	for r := 0; r < n; r++ {
+		row := h.values[h.order[r]*n : h.order[r]*n+n]
+		pix := img.Pix[r*img.Stride : r*img.Stride+4*n]
 		for c := 0; c < n; c++ {
-			img.Set(c, r, h.Colour(h.values[h.order[r]*n+h.order[c]]))
+			v := row[h.order[c]]
+			px := nan
+			if !math.IsNaN(v) {
+				k := int((v - h.lo) * scale)
+				px = lut[min(max(k, 0), levels-1)]
+			}
+			copy(pix[4*c:4*c+4], px[:])
 		}
 	}
 	h.cells.Image = img

@@ -1,6 +1,14 @@
 package ui
 
 import (
+	"bytes"
+	"encoding/csv"
+	"encoding/xml"
+	"fmt"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -8,6 +16,10 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/alignscope/alignscope/io/export"
+	"github.com/alignscope/alignscope/ui/figure"
 )
 
 // runDemoRSA opens the demo, runs the RSA page with 200 bootstrap samples
@@ -117,4 +129,68 @@ func waitRendered(t *testing.T, v *PlotView) {
 	if v.Mapper() == nil {
 		t.Fatalf("figure did not render: %s", v.msg.Text)
 	}
+}
+
+func TestRSAExportFiles(t *testing.T) {
+	_, pg := runDemoRSA(t)
+	dir := t.TempDir()
+	for _, view := range []string{"comparison", "profile", "matrix"} {
+		p, name, err := pg.figureFor(view)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ext := range []string{".png", ".svg", ".pdf"} {
+			path := filepath.Join(dir, name+ext)
+			if err := export.SavePlot(p, path, 16*vg.Centimeter, 10*vg.Centimeter); err != nil {
+				t.Fatal(err)
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch ext {
+			case ".png":
+				if _, err := png.Decode(bytes.NewReader(b)); err != nil {
+					t.Errorf("%s: %v", path, err)
+				}
+			case ".svg":
+				if err := xml.Unmarshal(b, new(struct{ XMLName xml.Name })); err != nil {
+					t.Errorf("%s is not XML: %v", path, err)
+				}
+				if view == "comparison" {
+					// one filled rectangle per bar in the model's colour
+					bars := strings.Count(string(b), svgFill(figure.OkabeIto[0])) + strings.Count(string(b), svgFill(figure.OkabeIto[1]))
+					if bars < 10 {
+						os.WriteFile(filepath.Join("..", "artifacts", "comparison.svg"), b, 0o644)
+						t.Errorf("SVG has %d bar fills, want ≥ 10 (one per layer)", bars)
+					}
+				}
+			case ".pdf":
+				if !bytes.HasPrefix(b, []byte("%PDF")) {
+					t.Errorf("%s is not a PDF", path)
+				}
+			}
+		}
+	}
+	csvPath := filepath.Join(dir, "rsa.csv")
+	if err := export.WriteRSATable(csvPath, pg.Result().Table()); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(csvPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 31 || recs[0][0] != "model" || recs[1][2] != "V1" {
+		t.Fatalf("CSV has %d records, header %v", len(recs), recs[0])
+	}
+}
+
+func svgFill(c color.Color) string {
+	r, g, b, _ := c.RGBA()
+	return fmt.Sprintf("fill:#%02X%02X%02X", r>>8, g>>8, b>>8)
 }

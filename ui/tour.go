@@ -86,13 +86,22 @@ func (mw *MainWindow) closeOverlays() {
 // shoot(name) once the window has redrawn; shoot takes the screenshot (the
 // smoke test captures the real X display) and returns when done. RunTour
 // must run on its own goroutine: it waits between steps so the window
-// renders. It returns the first error of shoot.
-func RunTour(mw *MainWindow, shoot func(name string) error) error {
+// renders. While the jobs a step started run, it measures how long the UI
+// goroutine takes to answer (a call through fyne.DoAndWait every 5 ms) and
+// reports the longest wait of each step through log. It returns the first
+// error of shoot.
+func RunTour(mw *MainWindow, shoot func(name string) error, log func(string)) error {
 	waitJobs(mw.ws.Jobs, 60*time.Second)
 	for _, st := range TourSteps() {
 		fyne.DoAndWait(func() { mw.closeOverlays(); st.Show(mw) })
-		time.Sleep(700 * time.Millisecond) // let jobs started by the step report and the window redraw
-		waitJobs(mw.ws.Jobs, 30*time.Second)
+		gap := probeUI(func() bool {
+			time.Sleep(700 * time.Millisecond) // let jobs started by the step report and the window redraw
+			waitJobs(mw.ws.Jobs, 30*time.Second)
+			return true
+		})
+		if log != nil {
+			log(fmt.Sprintf("%s: longest UI wait %s", st.Name, gap.Round(time.Millisecond)))
+		}
 		fyne.DoAndWait(mw.jobs.Refresh)
 		time.Sleep(300 * time.Millisecond)
 		if err := shoot(st.Name); err != nil {
@@ -101,6 +110,30 @@ func RunTour(mw *MainWindow, shoot func(name string) error) error {
 	}
 	fyne.DoAndWait(mw.closeOverlays)
 	return nil
+}
+
+// probeUI runs wait while pinging the UI goroutine every 5 ms, and
+// returns the longest time a ping waited for it.
+func probeUI(wait func() bool) time.Duration {
+	done := make(chan struct{})
+	worst := make(chan time.Duration)
+	go func() {
+		var w time.Duration
+		for {
+			select {
+			case <-done:
+				worst <- w
+				return
+			case <-time.After(5 * time.Millisecond):
+				t0 := time.Now()
+				fyne.DoAndWait(func() {})
+				w = max(w, time.Since(t0))
+			}
+		}
+	}()
+	wait()
+	close(done)
+	return <-worst
 }
 
 func waitJobs(m *job.Manager, limit time.Duration) {
