@@ -83,6 +83,8 @@ type Recording struct {
 	NonFinite int
 	// StimulusNames, when the file carries them, must match the project.
 	StimulusNames []string
+	// Geometry places the channels in space (voxels or units), or nil.
+	Geometry *Geometry
 }
 
 // Channels is v, the number of voxels or neurons.
@@ -281,6 +283,11 @@ func (p *Project) AddRecording(subject, region string, rec *Recording) error {
 		if rn != n || rv != v {
 			return &MismatchError{Source: rec.Source, What: fmt.Sprintf("repetition %d", i+1),
 				Expected: fmt.Sprintf("%d × %d", n, v), Found: fmt.Sprintf("%d × %d", rn, rv)}
+		}
+	}
+	if rec.Geometry != nil {
+		if err := rec.Geometry.Check(v); err != nil {
+			return err
 		}
 	}
 	s := p.Subject(subject)
