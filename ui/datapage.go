@@ -211,6 +211,14 @@ func (mw *MainWindow) modelPage(m *data.Model) fyne.CanvasObject {
 }
 
 func (mw *MainWindow) layerPage(m *data.Model, l *data.Layer) fyne.CanvasObject {
+	if l.Data == nil {
+		return container.NewVBox(heading(fmt.Sprintf("Layer %s / %s", m.Name, l.Name)),
+			facts(
+				[2]string{"Precomputed RDM", fmt.Sprintf("%d stimuli (%d pairs)", l.NStimuli(), len(l.RDM))},
+				[2]string{"Source", l.Source},
+			),
+			wrapped("This layer came as an RDM, not as activations: RSA uses it as it is (the RDM distance choice does not apply)."))
+	}
 	n, p := l.Data.Dims()
 	return container.NewVBox(heading(fmt.Sprintf("Layer %s / %s", m.Name, l.Name)),
 		facts(
@@ -226,6 +234,10 @@ func (mw *MainWindow) layerPage(m *data.Model, l *data.Layer) fyne.CanvasObject 
 func (mw *MainWindow) subjectPage(s *data.Subject) fyne.CanvasObject {
 	rows := make([][2]string, len(s.Regions))
 	for i, r := range s.Regions {
+		if r.Data == nil {
+			rows[i] = [2]string{r.Name, fmt.Sprintf("precomputed RDM of %d stimuli", r.NStimuli())}
+			continue
+		}
 		n, v := r.Data.Dims()
 		rows[i] = [2]string{r.Name, fmt.Sprintf("%d stimuli × %d channels%s", n, v, repsSuffix(len(r.Reps)))}
 	}
@@ -233,6 +245,13 @@ func (mw *MainWindow) subjectPage(s *data.Subject) fyne.CanvasObject {
 }
 
 func (mw *MainWindow) regionPage(s *data.Subject, r *data.Region) fyne.CanvasObject {
+	if r.Data == nil {
+		return container.NewVBox(heading(fmt.Sprintf("Region %s / %s", s.Name, r.Name)),
+			facts(
+				[2]string{"Precomputed RDM", fmt.Sprintf("%d stimuli (%d pairs)", r.NStimuli(), len(r.RDM))},
+				[2]string{"Source", r.Source},
+			))
+	}
 	n, v := r.Data.Dims()
 	reps := "one (or already averaged)"
 	if len(r.Reps) > 1 {

@@ -22,6 +22,8 @@ const (
 	asModel     = "A model's layers (activations)"
 	asRecording = "A subject's recordings (brain regions)"
 	asStimuli   = "The stimulus table"
+	asModelRDMs = "A model's RDMs (precomputed, one per layer)"
+	asRegionRDM = "A region's RDMs (precomputed, one per subject)"
 )
 
 // LoadRequest says which file to load as what.
@@ -94,7 +96,7 @@ func (mw *MainWindow) OpenFile(path string) *job.Job {
 // ShowOpenForm asks what an inspected file is and how to name it.
 func (mw *MainWindow) ShowOpenForm(info *loader.Info) {
 	base := strings.TrimSuffix(filepath.Base(info.Path), filepath.Ext(info.Path))
-	kind := widget.NewRadioGroup([]string{asModel, asRecording, asStimuli}, nil)
+	kind := widget.NewRadioGroup([]string{asModel, asRecording, asModelRDMs, asRegionRDM, asStimuli}, nil)
 	name := widget.NewEntry()
 	region := widget.NewEntry()
 	region.SetText(base)
@@ -112,11 +114,19 @@ func (mw *MainWindow) ShowOpenForm(info *loader.Info) {
 			nameItem.Text = "Subject"
 			name.SetText(base)
 			name.Enable()
+		case asModelRDMs:
+			nameItem.Text = "Model name"
+			name.SetText(base)
+			name.Enable()
+		case asRegionRDM:
+			nameItem.Text = "Subjects named"
+			name.SetText("subject")
+			name.Enable()
 		default:
 			name.SetText("")
 			name.Disable()
 		}
-		if s == asRecording && len(info.Arrays) == 1 {
+		if (s == asRecording || s == asRegionRDM) && len(info.Arrays) == 1 {
 			region.Enable()
 		} else {
 			region.Disable()
@@ -127,13 +137,17 @@ func (mw *MainWindow) ShowOpenForm(info *loader.Info) {
 		kind.SetSelected(asStimuli)
 	case loader.KindRecording:
 		kind.SetSelected(asRecording)
+	case loader.KindModelRDMs:
+		kind.SetSelected(asModelRDMs)
+	case loader.KindRegionRDMs:
+		kind.SetSelected(asRegionRDM)
 	default:
 		kind.SetSelected(asModel)
 	}
 	if info.Kind == loader.KindStimuli {
 		kind.Disable() // a table can only be a table
 	} else {
-		kind.Options = []string{asModel, asRecording}
+		kind.Options = []string{asModel, asRecording, asModelRDMs, asRegionRDM}
 		kind.Refresh()
 	}
 	items := []*widget.FormItem{
@@ -152,6 +166,10 @@ func (mw *MainWindow) ShowOpenForm(info *loader.Info) {
 			req.Kind = loader.KindModel
 		case asRecording:
 			req.Kind = loader.KindRecording
+		case asModelRDMs:
+			req.Kind = loader.KindModelRDMs
+		case asRegionRDM:
+			req.Kind = loader.KindRegionRDMs
 		default:
 			req.Kind = loader.KindStimuli
 		}
@@ -198,6 +216,28 @@ func (mw *MainWindow) Load(req LoadRequest) *job.Job {
 			}
 			for _, r := range recs {
 				sources = append(sources, sourceMatrix{r.Source, r.Data})
+			}
+		case loader.KindModelRDMs:
+			if req.Name == "" {
+				return errors.New("give the model a name")
+			}
+			m, err := loader.LoadModelRDMs(req.Path, req.Name)
+			if err != nil {
+				return err
+			}
+			change = func(p *data.Project) error { return p.AddModel(m) }
+		case loader.KindRegionRDMs:
+			rdms, err := loader.LoadRegionRDMs(req.Path, req.Region, req.Name)
+			if err != nil {
+				return err
+			}
+			change = func(p *data.Project) error {
+				for _, r := range rdms {
+					if err := p.AddRecording(r.Subject, r.Region, r.Recording); err != nil {
+						return err
+					}
+				}
+				return nil
 			}
 		default:
 			s, err := loader.LoadStimuli(req.Path)
@@ -261,7 +301,9 @@ func (mw *MainWindow) openProjectFS(title string, load func() (*data.Project, er
 			}
 			for _, s := range p.Subjects {
 				for _, r := range s.Regions {
-					srcs = append(srcs, sourceMatrix{r.Source, r.Data})
+					if r.Data != nil {
+						srcs = append(srcs, sourceMatrix{r.Source, r.Data})
+					}
 				}
 			}
 			mw.checkValues(srcs)
@@ -275,9 +317,11 @@ type sourceMatrix struct {
 }
 
 func modelSources(m *data.Model) []sourceMatrix {
-	out := make([]sourceMatrix, len(m.Layers))
-	for i, l := range m.Layers {
-		out[i] = sourceMatrix{l.Source, l.Data}
+	var out []sourceMatrix
+	for _, l := range m.Layers {
+		if l.Data != nil {
+			out = append(out, sourceMatrix{l.Source, l.Data})
+		}
 	}
 	return out
 }

@@ -105,7 +105,7 @@ func (t projectTree) label(id widget.TreeNodeID) (fyne.Resource, string, string)
 		return theme.AccountIcon(), "Subjects", fmt.Sprintf("%d", len(p.Subjects))
 	case "model":
 		if m := p.Model(names[0]); m != nil {
-			return theme.FolderIcon(), m.Name, fmt.Sprintf("%d layers", len(m.Layers))
+			return theme.FolderIcon(), m.Name, plural(len(m.Layers), "layer")
 		}
 	case "layer":
 		if m := p.Model(names[0]); m != nil {
@@ -115,11 +115,14 @@ func (t projectTree) label(id widget.TreeNodeID) (fyne.Resource, string, string)
 		}
 	case "subject":
 		if s := p.Subject(names[0]); s != nil {
-			return theme.AccountIcon(), s.Name, fmt.Sprintf("%d regions", len(s.Regions))
+			return theme.AccountIcon(), s.Name, plural(len(s.Regions), "region")
 		}
 	case "region":
 		if s := p.Subject(names[0]); s != nil {
 			if r := s.Region(names[1]); r != nil {
+				if r.Data == nil {
+					return theme.RadioButtonCheckedIcon(), r.Name, "RDM"
+				}
 				return theme.RadioButtonCheckedIcon(), r.Name, fmt.Sprintf("%d ch%s", r.Channels(), repsSuffix(len(r.Reps)))
 			}
 		}
@@ -154,4 +157,12 @@ func humanBytes(b int64) string {
 		exp++
 	}
 	return fmt.Sprintf("%.1f %cB", float64(b)/float64(div), "kMGTPE"[exp])
+}
+
+// plural formats a count with its noun: "1 layer", "5 layers".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -2,6 +2,7 @@ package data
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -20,13 +21,50 @@ type Layer struct {
 	NonFinite int
 	// StimulusNames, when the file carries them, must match the project.
 	StimulusNames []string
+	// RDM, when set, is the layer's precomputed RDM (condensed upper
+	// triangle, row-major, i < j) and Data is nil: the layer came as an RDM
+	// rather than as activations.
+	RDM []float64
 }
 
-// Units is p, the number of units.
-func (l *Layer) Units() int { _, p := l.Data.Dims(); return p }
+// Units is p, the number of units (0 for a precomputed RDM).
+func (l *Layer) Units() int {
+	if l.Data == nil {
+		return 0
+	}
+	_, p := l.Data.Dims()
+	return p
+}
 
-// ShapeString formats the unit shape as "64×8×8".
+// NStimuli is the number of stimuli (rows, or the RDM's conditions).
+func (l *Layer) NStimuli() int { return nStimuli(l.Data, l.RDM) }
+
+// StimuliOfPairs returns n with n(n−1)/2 = pairs, or −1 when pairs is not
+// such a number.
+func StimuliOfPairs(pairs int) int {
+	n := int((1 + math.Sqrt(1+8*float64(pairs))) / 2)
+	for c := max(n-1, 1); c <= n+1; c++ {
+		if c*(c-1)/2 == pairs {
+			return c
+		}
+	}
+	return -1
+}
+
+func nStimuli(m Matrix, rdm []float64) int {
+	if m != nil {
+		n, _ := m.Dims()
+		return n
+	}
+	return StimuliOfPairs(len(rdm))
+}
+
+// ShapeString formats the unit shape as "64×8×8" ("RDM" for a
+// precomputed RDM).
 func (l *Layer) ShapeString() string {
+	if l.Data == nil {
+		return "RDM"
+	}
 	if len(l.Shape) == 0 {
 		return fmt.Sprint(l.Units())
 	}
@@ -39,6 +77,9 @@ func (l *Layer) ShapeString() string {
 
 // Bytes is the stored size of the layer's data.
 func (l *Layer) Bytes() int64 {
+	if l.Data == nil {
+		return int64(8 * len(l.RDM))
+	}
 	n, p := l.Data.Dims()
 	return int64(n) * int64(p) * int64(dtypeSize(l.DType))
 }
@@ -85,10 +126,22 @@ type Recording struct {
 	StimulusNames []string
 	// Geometry places the channels in space (voxels or units), or nil.
 	Geometry *Geometry
+	// RDM, when set, is the subject's precomputed RDM of the region
+	// (condensed, i < j) and Data is nil.
+	RDM []float64
 }
 
-// Channels is v, the number of voxels or neurons.
-func (r *Recording) Channels() int { _, v := r.Data.Dims(); return v }
+// Channels is v, the number of voxels or neurons (0 for a precomputed RDM).
+func (r *Recording) Channels() int {
+	if r.Data == nil {
+		return 0
+	}
+	_, v := r.Data.Dims()
+	return v
+}
+
+// NStimuli is the number of stimuli (rows, or the RDM's conditions).
+func (r *Recording) NStimuli() int { return nStimuli(r.Data, r.RDM) }
 
 // Region is a named brain region of a subject.
 type Region struct {
@@ -160,8 +213,10 @@ func (p *Project) NStimuli() int {
 	return p.Stimuli.Len()
 }
 
-func (p *Project) checkRows(src string, m Matrix, names []string) error {
-	n, _ := m.Dims()
+func (p *Project) checkRows(src string, n int, names []string) error {
+	if n < 0 {
+		return &MismatchError{Source: src, What: "RDM length", Expected: "n(n−1)/2 values for n stimuli", Found: "another length"}
+	}
 	want := p.NStimuli()
 	if want < 0 {
 		return nil
@@ -206,7 +261,7 @@ func (p *Project) SetStimuli(s *Stimuli) error {
 	}
 	for _, m := range p.Models {
 		for _, l := range m.Layers {
-			if n, _ := l.Data.Dims(); n != s.Len() {
+			if n := l.NStimuli(); n != s.Len() {
 				return &MismatchError{Source: s.Source, What: "stimulus count",
 					Expected: fmt.Sprintf("%d stimuli (rows of layer %s/%s from %s)", n, m.Name, l.Name, l.Source),
 					Found:    fmt.Sprintf("%d rows", s.Len())}
@@ -215,7 +270,7 @@ func (p *Project) SetStimuli(s *Stimuli) error {
 	}
 	for _, sub := range p.Subjects {
 		for _, r := range sub.Regions {
-			if n, _ := r.Data.Dims(); n != s.Len() {
+			if n := r.NStimuli(); n != s.Len() {
 				return &MismatchError{Source: s.Source, What: "stimulus count",
 					Expected: fmt.Sprintf("%d stimuli (rows of %s/%s from %s)", n, sub.Name, r.Name, r.Source),
 					Found:    fmt.Sprintf("%d rows", s.Len())}
@@ -253,10 +308,13 @@ func (p *Project) AddModel(m *Model) error {
 			return fmt.Errorf("%s: layer %q appears twice", l.Source, l.Name)
 		}
 		seen[l.Name] = true
-		if err := p.checkRows(l.Source, l.Data, l.StimulusNames); err != nil {
+		if (l.Data == nil) == (l.RDM == nil) {
+			return fmt.Errorf("%s: layer %q needs either activations or a precomputed RDM", l.Source, l.Name)
+		}
+		n := l.NStimuli()
+		if err := p.checkRows(l.Source, n, l.StimulusNames); err != nil {
 			return err
 		}
-		n, _ := l.Data.Dims()
 		if n0 >= 0 && n != n0 {
 			return &MismatchError{Source: l.Source, What: "stimulus count (rows)",
 				Expected: fmt.Sprintf("%d rows like the model's first layer", n0), Found: fmt.Sprintf("%d rows", n)}
@@ -274,10 +332,14 @@ func (p *Project) AddRecording(subject, region string, rec *Recording) error {
 	if subject == "" || region == "" {
 		return fmt.Errorf("%s: a recording needs a subject and a region name", rec.Source)
 	}
-	if err := p.checkRows(rec.Source, rec.Data, rec.StimulusNames); err != nil {
+	if (rec.Data == nil) == (rec.RDM == nil) {
+		return fmt.Errorf("%s: a recording needs either data or a precomputed RDM", rec.Source)
+	}
+	n := rec.NStimuli()
+	if err := p.checkRows(rec.Source, n, rec.StimulusNames); err != nil {
 		return err
 	}
-	n, v := rec.Data.Dims()
+	v := rec.Channels()
 	for i, r := range rec.Reps {
 		rn, rv := r.Dims()
 		if rn != n || rv != v {

@@ -3,7 +3,8 @@
 //
 //  1. an RDM for every chosen model layer and for every chosen subject ×
 //     region recording (core/rdm, streamed from disk, averaged over
-//     repetitions first);
+//     repetitions first), or the precomputed RDM where the data came as
+//     RDMs;
 //  2. for every region, the layers' RDMs are evaluated as fixed models
 //     against the subjects' RDMs of that region with the chosen comparison
 //     measure and inference scheme (core/inference): scores, bootstrap

@@ -112,6 +112,7 @@ func Run(ctx context.Context, p *data.Project, spec Spec, rep *job.Reporter) (*R
 	type recRef struct {
 		subject, region string
 		m               data.Matrix
+		pre             []float64 // precomputed RDM
 	}
 	var recs []recRef
 	wanted := map[string]bool{}
@@ -125,7 +126,7 @@ func Run(ctx context.Context, p *data.Project, spec Spec, rep *job.Reporter) (*R
 				continue
 			}
 			if r := s.Region(region); r != nil {
-				recs = append(recs, recRef{s.Name, region, r.Data})
+				recs = append(recs, recRef{s.Name, region, r.Data, r.RDM})
 				found = true
 			}
 		}
@@ -134,12 +135,13 @@ func Run(ctx context.Context, p *data.Project, spec Spec, rep *job.Reporter) (*R
 		}
 	}
 	layers := make([]data.Matrix, len(spec.Layers))
+	preLayers := make([][]float64, len(spec.Layers))
 	for i, ref := range spec.Layers {
 		m := p.Model(ref.Model)
 		if m == nil || m.Layer(ref.Layer) == nil {
 			return nil, fmt.Errorf("the project has no layer %s", ref)
 		}
-		layers[i] = m.Layer(ref.Layer).Data
+		layers[i], preLayers[i] = m.Layer(ref.Layer).Data, m.Layer(ref.Layer).RDM
 	}
 	total := len(layers) + len(recs) + len(spec.Regions)
 	if rep != nil {
@@ -152,13 +154,21 @@ func Run(ctx context.Context, p *data.Project, spec Spec, rep *job.Reporter) (*R
 	err := job.For(ctx, len(all), func(k int) error {
 		var (
 			m    data.Matrix
+			pre  []float64
 			name string
 		)
 		if k < len(layers) {
-			m, name = layers[k], spec.Layers[k].String()
+			m, pre, name = layers[k], preLayers[k], spec.Layers[k].String()
 		} else {
 			r := recs[k-len(layers)]
-			m, name = r.m, r.subject+"/"+r.region
+			m, pre, name = r.m, r.pre, r.subject+"/"+r.region
+		}
+		if pre != nil { // a precomputed RDM is used as it is
+			all[k] = &rdm.RDM{N: n, Vec: pre, Method: "precomputed"}
+			if rep != nil {
+				rep.Add(1)
+			}
+			return nil
 		}
 		d, err := calcRDM(ctx, m, spec.Distance)
 		if err != nil {

@@ -28,10 +28,12 @@ const (
 	KindModel     Kind = iota // a model's layers
 	KindRecording             // a subject's region recordings
 	KindStimuli               // the stimulus table
+	KindModelRDMs             // a model's precomputed RDMs
+	KindRegionRDMs            // a region's precomputed RDMs, one per subject
 )
 
 func (k Kind) String() string {
-	return [...]string{"model", "recording", "stimuli"}[k]
+	return [...]string{"model", "recording", "stimuli", "model RDMs", "region RDMs"}[k]
 }
 
 // ArrayInfo describes one array of a file.
