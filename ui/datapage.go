@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -207,7 +208,7 @@ func (mw *MainWindow) modelPage(m *data.Model) fyne.CanvasObject {
 	}
 	return container.NewVBox(heading("Model "+m.Name),
 		wrapped(fmt.Sprintf("%d layers, %s in all, from %s. Layers are read from disk in column blocks when an analysis needs them.", len(m.Layers), humanBytes(total), m.Source)),
-		facts(rows...))
+		facts(rows...), mw.editButtons("model", m.Name))
 }
 
 func (mw *MainWindow) layerPage(m *data.Model, l *data.Layer) fyne.CanvasObject {
@@ -241,7 +242,7 @@ func (mw *MainWindow) subjectPage(s *data.Subject) fyne.CanvasObject {
 		n, v := r.Data.Dims()
 		rows[i] = [2]string{r.Name, fmt.Sprintf("%d stimuli × %d channels%s", n, v, repsSuffix(len(r.Reps)))}
 	}
-	return container.NewVBox(heading("Subject "+s.Name), facts(rows...))
+	return container.NewVBox(heading("Subject "+s.Name), facts(rows...), mw.editButtons("subject", s.Name))
 }
 
 func (mw *MainWindow) regionPage(s *data.Subject, r *data.Region) fyne.CanvasObject {
@@ -280,4 +281,32 @@ func (mw *MainWindow) valueStatus(src string) string {
 	default:
 		return fmt.Sprintf("%d NaN/Inf values: analyses drop them where the method allows (see each page)", c)
 	}
+}
+
+// editButtons offers Rename and Remove for a model or subject; both are
+// project changes that Edit → Undo takes back.
+func (mw *MainWindow) editButtons(kind, name string) fyne.CanvasObject {
+	rename := widget.NewButtonWithIcon("Rename…", theme.DocumentCreateIcon(), func() {
+		e := widget.NewEntry()
+		e.SetText(name)
+		dialog.ShowForm("Rename "+kind+" "+name, "Rename", "Cancel",
+			[]*widget.FormItem{widget.NewFormItem("New name", e)}, func(ok bool) {
+				if !ok {
+					return
+				}
+				if err := mw.ws.Update(func(p *data.Project) error { return p.Rename(kind, name, e.Text) }); err != nil {
+					showError(mw.Win, "Cannot rename", err, "")
+					return
+				}
+				mw.Select(nodeID(kind, e.Text))
+			}, mw.Win)
+	})
+	remove := widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), func() {
+		if err := mw.ws.Update(func(p *data.Project) error { return p.Remove(kind, name) }); err != nil {
+			showError(mw.Win, "Cannot remove", err, "")
+			return
+		}
+		mw.Select("")
+	})
+	return container.NewHBox(rename, remove, widget.NewLabel("Edit → Undo (Ctrl+Z) takes a change back."))
 }

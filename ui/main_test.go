@@ -12,11 +12,13 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/alignscope/alignscope/assets"
+	"github.com/alignscope/alignscope/core/data"
 	"github.com/alignscope/alignscope/core/job"
 	"github.com/alignscope/alignscope/core/workspace"
 	"github.com/alignscope/alignscope/io/loader"
@@ -250,5 +252,33 @@ func TestCancelButtonStopsJob(t *testing.T) {
 	mw.jobs.Refresh()
 	if got := mw.jobs.rows[j.ID].detail.Text; got != "cancelled" {
 		t.Fatalf("after cancel: %q", got)
+	}
+}
+
+func TestRenameRemoveUndo(t *testing.T) {
+	mw, ws := newWindow(t)
+	mw.OpenDemo()
+	idle(t, ws)
+	if err := ws.Update(func(p *data.Project) error { return p.Rename("model", "randnet", "untrained") }); err != nil {
+		t.Fatal(err)
+	}
+	if ws.Project().Model("untrained") == nil || len(mw.TreeChildren("models")) != 2 {
+		t.Fatal("rename")
+	}
+	if err := ws.Update(func(p *data.Project) error { return p.Remove("subject", "sub-02") }); err != nil {
+		t.Fatal(err)
+	}
+	if len(mw.TreeChildren("subjects")) != 3 || len(ws.Project().Edits) != 2 {
+		t.Fatalf("remove: %v", mw.TreeChildren("subjects"))
+	}
+	// Ctrl+Z twice restores the demo as it was
+	undo := &desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault}
+	mw.Win.Canvas().(fyne.Shortcutable).TypedShortcut(undo)
+	mw.Win.Canvas().(fyne.Shortcutable).TypedShortcut(undo)
+	if ws.Project().Model("randnet") == nil || len(mw.TreeChildren("subjects")) != 4 || len(ws.Project().Edits) != 0 {
+		t.Fatal("undo did not restore the project")
+	}
+	if err := ws.Update(func(p *data.Project) error { return p.Rename("model", "gabornet", "randnet") }); err == nil {
+		t.Fatal("renaming onto an existing name succeeded")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -70,7 +71,10 @@ func NewMainWindow(w fyne.Window, ws *workspace.Workspace, opts Options) *MainWi
 	main.Offset = 0.84
 	w.SetContent(main)
 	w.SetMainMenu(mw.menu())
-	w.Canvas().AddShortcut(&fyne.ShortcutCopy{}, func(fyne.Shortcut) {})
+	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault},
+		func(fyne.Shortcut) { mw.ws.Undo() })
+	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift},
+		func(fyne.Shortcut) { mw.ws.Redo() })
 	ws.OnChange(func() { fyne.Do(mw.refresh) })
 	mw.showPage("")
 	return mw
@@ -87,8 +91,13 @@ func (mw *MainWindow) menu() *fyne.MainMenu {
 		q.IsQuit = true
 		file.Items = append(file.Items, fyne.NewMenuItemSeparator(), q)
 	}
+	undo := fyne.NewMenuItem("Undo", func() { mw.ws.Undo() })
+	undo.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault}
+	redo := fyne.NewMenuItem("Redo", func() { mw.ws.Redo() })
+	redo.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+	edit := fyne.NewMenu("Edit", undo, redo)
 	help := fyne.NewMenu("Help", fyne.NewMenuItem("About Alignscope", mw.showAbout))
-	return fyne.NewMainMenu(file, help)
+	return fyne.NewMainMenu(file, edit, help)
 }
 
 // StartJobsRefresh keeps the jobs panel current while the app runs.

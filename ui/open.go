@@ -27,14 +27,7 @@ const (
 )
 
 // LoadRequest says which file to load as what.
-type LoadRequest struct {
-	Path string
-	Kind loader.Kind
-	// Name is the model name (KindModel) or the subject (KindRecording).
-	Name string
-	// Region names the region of a single-array recording (.npy).
-	Region string
-}
+type LoadRequest = loader.Source
 
 const openHint = "Nothing was changed in the project. Check that the file is a NumPy .npy/.npz " +
 	"(float32 or float64, one row per stimulus) or a .csv/.tsv stimulus table, then open it again."
@@ -183,70 +176,16 @@ func (mw *MainWindow) ShowOpenForm(info *loader.Info) {
 // Load reads a file as req says in a background job and adds it to the
 // project; on any error the project stays as it was and a dialog says why.
 func (mw *MainWindow) Load(req LoadRequest) *job.Job {
-	var change func(p *data.Project) error
-	var sources []sourceMatrix
+	var (
+		change  loader.Change
+		mats    []data.Matrix
+		sources []string
+	)
 	return mw.ws.Jobs.Start("Load "+filepath.Base(req.Path), func(ctx context.Context, rep *job.Reporter) error {
 		rep.Message("reading headers")
-		switch req.Kind {
-		case loader.KindModel:
-			if req.Name == "" {
-				return errors.New("give the model a name")
-			}
-			m, err := loader.LoadModel(req.Path, req.Name)
-			if err != nil {
-				return err
-			}
-			change = func(p *data.Project) error { return p.AddModel(m) }
-			sources = modelSources(m)
-		case loader.KindRecording:
-			if req.Name == "" {
-				return errors.New("give the subject a name")
-			}
-			recs, err := loader.LoadRecordings(req.Path, req.Region)
-			if err != nil {
-				return err
-			}
-			change = func(p *data.Project) error {
-				for _, r := range recs {
-					if err := p.AddRecording(req.Name, r.Region, r.Recording); err != nil {
-						return err
-					}
-				}
-				return nil
-			}
-			for _, r := range recs {
-				sources = append(sources, sourceMatrix{r.Source, r.Data})
-			}
-		case loader.KindModelRDMs:
-			if req.Name == "" {
-				return errors.New("give the model a name")
-			}
-			m, err := loader.LoadModelRDMs(req.Path, req.Name)
-			if err != nil {
-				return err
-			}
-			change = func(p *data.Project) error { return p.AddModel(m) }
-		case loader.KindRegionRDMs:
-			rdms, err := loader.LoadRegionRDMs(req.Path, req.Region, req.Name)
-			if err != nil {
-				return err
-			}
-			change = func(p *data.Project) error {
-				for _, r := range rdms {
-					if err := p.AddRecording(r.Subject, r.Region, r.Recording); err != nil {
-						return err
-					}
-				}
-				return nil
-			}
-		default:
-			s, err := loader.LoadStimuli(req.Path)
-			if err != nil {
-				return err
-			}
-			change = func(p *data.Project) error { return p.SetStimuli(s) }
-		}
-		return nil
+		var err error
+		change, mats, sources, err = loader.Load(req)
+		return err
 	}, func(err error) {
 		fyne.Do(func() {
 			if err == nil {
@@ -256,7 +195,11 @@ func (mw *MainWindow) Load(req LoadRequest) *job.Job {
 				showError(mw.Win, "Could not load "+filepath.Base(req.Path), err, openHint)
 				return
 			}
-			mw.checkValues(sources)
+			srcs := make([]sourceMatrix, len(mats))
+			for i := range mats {
+				srcs[i] = sourceMatrix{sources[i], mats[i]}
+			}
+			mw.checkValues(srcs)
 		})
 	})
 }

@@ -171,6 +171,43 @@ type Project struct {
 	Stimuli  *Stimuli
 	Models   []*Model
 	Subjects []*Subject
+	// Sources lists the files the project was built from, in the order
+	// they were added, and Edits the renames and removals made after,
+	// so that the project can be saved and built again.
+	Sources []Source
+	Edits   []Edit
+}
+
+// Edit is a rename or removal of a model or subject, recorded so that a
+// saved project can be built again from its sources.
+type Edit struct {
+	Op   string `toml:"op"`   // "rename" or "remove"
+	Kind string `toml:"kind"` // "model" or "subject"
+	Name string `toml:"name"`
+	To   string `toml:"to,omitempty"`
+}
+
+// Apply performs the edit on p.
+func (e Edit) Apply(p *Project) error {
+	switch e.Op {
+	case "rename":
+		return p.Rename(e.Kind, e.Name, e.To)
+	case "remove":
+		return p.Remove(e.Kind, e.Name)
+	}
+	return fmt.Errorf("unknown edit %q", e.Op)
+}
+
+// Source is one file added to a project and what the user said it is.
+type Source struct {
+	// Kind is what the file holds: "model", "recording", "stimuli",
+	// "model-rdms", "region-rdms" or "folder".
+	Kind string `toml:"kind"`
+	Path string `toml:"path"`
+	// Name is the model name, the subject, or the prefix of subject names.
+	Name string `toml:"name,omitempty"`
+	// Region names the region of a single-array file.
+	Region string `toml:"region,omitempty"`
 }
 
 // MismatchError reports data that disagree with the project's stimuli.
@@ -379,4 +416,73 @@ func (p *Project) RegionNames() []string {
 		}
 	}
 	return out
+}
+
+// Rename renames the model or subject (kind "model" or "subject") called
+// old; the new name must be free.
+func (p *Project) Rename(kind, old, name string) error {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return fmt.Errorf("a %s needs a name", kind)
+	}
+	switch kind {
+	case "model":
+		m := p.Model(old)
+		if m == nil {
+			return fmt.Errorf("no model %q", old)
+		}
+		if name != old && p.Model(name) != nil {
+			return fmt.Errorf("there is already a model %q", name)
+		}
+		mc := *m
+		mc.Name = name
+		for i := range p.Models {
+			if p.Models[i] == m {
+				p.Models[i] = &mc
+			}
+		}
+	case "subject":
+		s := p.Subject(old)
+		if s == nil {
+			return fmt.Errorf("no subject %q", old)
+		}
+		if name != old && p.Subject(name) != nil {
+			return fmt.Errorf("there is already a subject %q", name)
+		}
+		sc := *s
+		sc.Name = name
+		for i := range p.Subjects {
+			if p.Subjects[i] == s {
+				p.Subjects[i] = &sc
+			}
+		}
+	default:
+		return fmt.Errorf("cannot rename a %s", kind)
+	}
+	p.Edits = append(p.Edits, Edit{Op: "rename", Kind: kind, Name: old, To: name})
+	return nil
+}
+
+// Remove removes the model or subject (kind "model" or "subject") called
+// name.
+func (p *Project) Remove(kind, name string) error {
+	switch kind {
+	case "model":
+		for i, m := range p.Models {
+			if m.Name == name {
+				p.Models = append(p.Models[:i:i], p.Models[i+1:]...)
+				p.Edits = append(p.Edits, Edit{Op: "remove", Kind: kind, Name: name})
+				return nil
+			}
+		}
+	case "subject":
+		for i, s := range p.Subjects {
+			if s.Name == name {
+				p.Subjects = append(p.Subjects[:i:i], p.Subjects[i+1:]...)
+				p.Edits = append(p.Edits, Edit{Op: "remove", Kind: kind, Name: name})
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("no %s %q to remove", kind, name)
 }

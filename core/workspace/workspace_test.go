@@ -36,3 +36,32 @@ func TestUpdateIsTransactional(t *testing.T) {
 		t.Fatalf("failed update changed the project: %d models, %d calls", len(w.Project().Models), calls)
 	}
 }
+
+func TestUndoRedo(t *testing.T) {
+	w := New("p")
+	add := func(name string) {
+		if err := w.Update(func(p *data.Project) error {
+			return p.AddModel(&data.Model{Name: name, Layers: []*data.Layer{layer("l", 4)}})
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("a")
+	add("b")
+	if !w.Undo() || len(w.Project().Models) != 1 || w.Project().Model("a") == nil {
+		t.Fatalf("undo: %d models", len(w.Project().Models))
+	}
+	if !w.Redo() || len(w.Project().Models) != 2 {
+		t.Fatalf("redo: %d models", len(w.Project().Models))
+	}
+	w.Undo()
+	add("c") // a new change drops the redo history
+	if w.CanRedo() || w.Project().Model("c") == nil || w.Project().Model("b") != nil {
+		t.Fatal("new change after undo")
+	}
+	w.Undo()
+	w.Undo()
+	if w.Undo() || len(w.Project().Models) != 0 || w.CanUndo() {
+		t.Fatal("undo past the start")
+	}
+}

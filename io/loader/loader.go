@@ -20,21 +20,20 @@ import (
 	"github.com/alignscope/alignscope/io/table"
 )
 
-// Kind is what a file holds for the project.
-type Kind int
+// Kind is what a file holds for the project; the words are those a
+// project file records.
+type Kind = string
 
 // The kinds of data file.
 const (
-	KindModel     Kind = iota // a model's layers
-	KindRecording             // a subject's region recordings
-	KindStimuli               // the stimulus table
-	KindModelRDMs             // a model's precomputed RDMs
-	KindRegionRDMs            // a region's precomputed RDMs, one per subject
+	KindModel      Kind = "model"       // a model's layers
+	KindRecording  Kind = "recording"   // a subject's region recordings
+	KindStimuli    Kind = "stimuli"     // the stimulus table
+	KindModelRDMs  Kind = "model-rdms"  // a model's precomputed RDMs
+	KindRegionRDMs Kind = "region-rdms" // a region's precomputed RDMs, one per subject
+	KindFolder     Kind = "folder"      // a data folder (LoadFolder)
+	KindEmbedded   Kind = "embedded"    // a data folder built into the program (the demo)
 )
-
-func (k Kind) String() string {
-	return [...]string{"model", "recording", "stimuli", "model RDMs", "region RDMs"}[k]
-}
 
 // ArrayInfo describes one array of a file.
 type ArrayInfo struct {
@@ -340,13 +339,23 @@ func LoadFolder(dir string) (*data.Project, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("%s is a file, not a folder; use Open data file for single files", dir)
 	}
-	return loadFolder(os.DirFS(dir), filepath.Base(dir), dir)
+	p, err := loadFolder(os.DirFS(dir), filepath.Base(dir), dir)
+	if err != nil {
+		return nil, err
+	}
+	p.Sources = []data.Source{{Kind: KindFolder, Path: dir}}
+	return p, nil
 }
 
 // LoadFolderFS opens a data folder held in fsys (such as the embedded
 // demo) as a project called name.
 func LoadFolderFS(fsys fs.FS, name string) (*data.Project, error) {
-	return loadFolder(fsys, name, "")
+	p, err := loadFolder(fsys, name, "")
+	if err != nil {
+		return nil, err
+	}
+	p.Sources = []data.Source{{Kind: KindEmbedded, Name: name}}
+	return p, nil
 }
 
 func loadFolder(fsys fs.FS, name, prefix string) (p *data.Project, err error) {

@@ -1,0 +1,104 @@
+package loader
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/alignscope/alignscope/core/data"
+)
+
+// Source is one file added to a project, as the user described it in the
+// open form (data.Source; its Kind is one of the Kind constants). A
+// project records its sources so it can load them again.
+type Source = data.Source
+
+// Change is a prepared addition to a project: applying it adds what the
+// file holds, or fails without changing anything when run inside a
+// workspace update.
+type Change func(p *data.Project) error
+
+// Load reads the headers of src's file and returns the change that adds it
+// to a project, and the matrices a value check should stream.
+func Load(src Source) (Change, []data.Matrix, []string, error) {
+	var (
+		change  Change
+		mats    []data.Matrix
+		sources []string
+	)
+	addLayers := func(m *data.Model) {
+		for _, l := range m.Layers {
+			if l.Data != nil {
+				mats, sources = append(mats, l.Data), append(sources, l.Source)
+			}
+		}
+	}
+	switch src.Kind {
+	case KindModel:
+		if src.Name == "" {
+			return nil, nil, nil, errors.New("give the model a name")
+		}
+		m, err := LoadModel(src.Path, src.Name)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		change = func(p *data.Project) error { return p.AddModel(m) }
+		addLayers(m)
+	case KindRecording:
+		if src.Name == "" {
+			return nil, nil, nil, errors.New("give the subject a name")
+		}
+		recs, err := LoadRecordings(src.Path, src.Region)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		change = func(p *data.Project) error {
+			for _, r := range recs {
+				if err := p.AddRecording(src.Name, r.Region, r.Recording); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		for _, r := range recs {
+			mats, sources = append(mats, r.Data), append(sources, r.Source)
+		}
+	case KindModelRDMs:
+		if src.Name == "" {
+			return nil, nil, nil, errors.New("give the model a name")
+		}
+		m, err := LoadModelRDMs(src.Path, src.Name)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		change = func(p *data.Project) error { return p.AddModel(m) }
+	case KindRegionRDMs:
+		rdms, err := LoadRegionRDMs(src.Path, src.Region, src.Name)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		change = func(p *data.Project) error {
+			for _, r := range rdms {
+				if err := p.AddRecording(r.Subject, r.Region, r.Recording); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	case KindStimuli:
+		s, err := LoadStimuli(src.Path)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		change = func(p *data.Project) error { return p.SetStimuli(s) }
+	default:
+		return nil, nil, nil, fmt.Errorf("%s: unknown kind of data %q", src.Path, src.Kind)
+	}
+	record := func(p *data.Project) error {
+		if err := change(p); err != nil {
+			return err
+		}
+		p.Sources = append(p.Sources, src)
+		return nil
+	}
+	return record, mats, sources, nil
+}
