@@ -7,6 +7,7 @@
 //	alignscope info FILE…      print what data files hold (arrays, shapes, dtypes, sizes)
 //	alignscope rdm …           write the RDM of a data matrix as .npy
 //	alignscope compare …       write the comparison matrix of two RDM sets as .npy
+//	alignscope encode …        per-target ridge with cross-validated penalties: PREFIX_alpha.npy, PREFIX_r2.npy
 //	alignscope version         print the version and the BLAS in use
 //
 // --tour shows every panel of the demo project in turn, printing

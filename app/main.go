@@ -36,6 +36,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return cmdRDM(args[1:], stdout, stderr)
 		case "compare":
 			return cmdCompare(args[1:], stdout, stderr)
+		case "encode":
+			return cmdEncode(args[1:], stdout, stderr)
 		case "version":
 			fmt.Fprintf(stdout, "alignscope %s (BLAS: %s)\n", version, blas.Name)
 			return 0
@@ -73,6 +75,8 @@ Usage:
                                             RDM vector(s) of a data matrix (alignscope rdm -h)
   alignscope compare --a A.npy --b B.npy --method M --out C.npy
                                             comparison matrix of two RDM sets (alignscope compare -h)
+  alignscope encode --features X.npy --targets Y.npy [--folds 5] [--alphas -2,5,10] --out PREFIX
+                                            per-target cross-validated ridge (alignscope encode -h)
   alignscope version                        version and linear-algebra back end
 
 `)

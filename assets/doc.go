@@ -12,4 +12,7 @@
 //	                               fc, readout as float32 (n, C, H, W) or (n, p)
 //	demo/recordings/<subject>.npz  sub-01 … sub-04: regions V1, V4, IT as
 //	                               float32 (repetitions, n, voxels)
+//	demo/anat.nii.gz               a brain-shaped T1-like image, 48×58×44 at 3 mm
+//	demo/atlas.nii.gz, atlas.tsv   the regions' voxels on that grid (V1 180,
+//	                               V4 150, IT 120), in the recordings' order
 package assets

@@ -40,6 +40,7 @@ type MainWindow struct {
 	jobs     *JobsPanel
 	stimTabs *container.AppTabs
 	rsa      *RSAPage
+	enc      *EncodingPage
 	selected string
 	openForm *dialog.FormDialog
 
@@ -58,9 +59,11 @@ func NewMainWindow(w fyne.Window, ws *workspace.Workspace, opts Options) *MainWi
 
 	mw.page = container.NewStack()
 	mw.rsa = newRSAPage(mw)
+	mw.enc = newEncodingPage(mw)
 	mw.pages = container.NewAppTabs(
 		container.NewTabItemWithIcon("Data", theme.StorageIcon(), container.NewPadded(mw.page)),
 		container.NewTabItemWithIcon("RSA", theme.GridIcon(), mw.rsa.root),
+		container.NewTabItemWithIcon("Encoding", theme.VisibilityIcon(), mw.enc.root),
 	)
 	mw.jobs = NewJobsPanel(ws.Jobs)
 
@@ -158,7 +161,11 @@ func (mw *MainWindow) refresh() {
 	mw.tree.Refresh()
 	mw.showPage(mw.selected)
 	mw.rsa.refreshOptions()
+	mw.enc.refreshOptions()
 }
+
+// Encoding returns the Encoding page.
+func (mw *MainWindow) Encoding() *EncodingPage { return mw.enc }
 
 // RSA returns the RSA page.
 func (mw *MainWindow) RSA() *RSAPage { return mw.rsa }

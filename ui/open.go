@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
@@ -46,7 +48,7 @@ func (mw *MainWindow) ShowOpenDialog() {
 		r.Close()
 		mw.OpenFile(path)
 	}, mw.Win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".npy", ".npz", ".csv", ".tsv", ".txt"}))
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".npy", ".npz", ".csv", ".tsv", ".txt", ".nii", ".gz"}))
 	d.Resize(fyne.NewSize(800, 560))
 	d.Show()
 }
@@ -69,7 +71,12 @@ func (mw *MainWindow) ShowOpenFolderDialog() {
 }
 
 // OpenFile inspects path in the background, then asks what it is.
+// NIfTI betas go to their own form (atlas, labels, repetitions).
 func (mw *MainWindow) OpenFile(path string) *job.Job {
+	if low := strings.ToLower(path); strings.HasSuffix(low, ".nii") || strings.HasSuffix(low, ".nii.gz") {
+		mw.ShowNIfTIForm(path)
+		return nil
+	}
 	var info *loader.Info
 	return mw.ws.Jobs.Start("Inspect "+filepath.Base(path), func(ctx context.Context, rep *job.Reporter) error {
 		var err error
@@ -316,4 +323,60 @@ func (mw *MainWindow) checkValues(srcs []sourceMatrix) *job.Job {
 			}
 		})
 	})
+}
+
+// ShowNIfTIForm asks how to read NIfTI betas: which subject, the atlas (or
+// mask) that defines the regions, its labels, an optional anatomical
+// image, and how the volumes are ordered.
+func (mw *MainWindow) ShowNIfTIForm(betas string) {
+	subject := widget.NewEntry()
+	subject.SetText(strings.TrimSuffix(strings.TrimSuffix(filepath.Base(betas), ".gz"), ".nii"))
+	atlas, labels, anat := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	atlas.SetPlaceHolder("atlas.nii.gz (integer labels) or a 0/1 mask")
+	labels.SetPlaceHolder("atlas.tsv: index and region name (empty for a mask)")
+	anat.SetPlaceHolder("optional: anatomical image on the same grid")
+	region := widget.NewEntry()
+	region.SetPlaceHolder("region name, for a mask")
+	reps := widget.NewEntry()
+	reps.SetText("1")
+	stimMajor := widget.NewCheck("volumes ordered stimulus by stimulus (all repetitions of stimulus 1 first)", nil)
+	browse := func(e *widget.Entry) fyne.CanvasObject {
+		return container.NewBorder(nil, nil, nil, widget.NewButton("Browse…", func() {
+			d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+				if err == nil && r != nil {
+					e.SetText(r.URI().Path())
+					r.Close()
+				}
+			}, mw.Win)
+			d.Resize(fyne.NewSize(800, 560))
+			d.Show()
+		}), e)
+	}
+	items := []*widget.FormItem{
+		widget.NewFormItem("Betas", widget.NewLabel(filepath.Base(betas))),
+		widget.NewFormItem("Subject", subject),
+		widget.NewFormItem("Atlas or mask", browse(atlas)),
+		widget.NewFormItem("Labels", browse(labels)),
+		widget.NewFormItem("Region (mask)", region),
+		widget.NewFormItem("Anatomy", browse(anat)),
+		widget.NewFormItem("Repetitions", reps),
+		widget.NewFormItem("", stimMajor),
+		widget.NewFormItem("", wrapped("One volume per stimulus in the order of the stimulus table; with repetitions, "+
+			"all stimuli of repetition 1, then repetition 2, … unless ticked above.")),
+	}
+	d := dialog.NewForm("Open NIfTI betas", "Load", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		r, err := strconv.Atoi(strings.TrimSpace(reps.Text))
+		if err != nil || r < 1 {
+			showError(mw.Win, "Cannot load "+filepath.Base(betas), fmt.Errorf("repetitions must be a whole number ≥ 1, not %q", reps.Text), "")
+			return
+		}
+		mw.Load(LoadRequest{Kind: loader.KindNIfTI, Path: betas, Name: strings.TrimSpace(subject.Text),
+			Atlas: strings.TrimSpace(atlas.Text), Labels: strings.TrimSpace(labels.Text), Anat: strings.TrimSpace(anat.Text),
+			Region: strings.TrimSpace(region.Text), Reps: r, StimMajor: stimMajor.Checked})
+	}, mw.Win)
+	d.Resize(fyne.NewSize(680, 0))
+	d.Show()
 }

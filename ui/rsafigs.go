@@ -180,7 +180,7 @@ func (pg *RSAPage) exportFigure(view string) {
 			showError(pg.mw.Win, "Cannot export", err, "")
 			return
 		}
-		pg.saveDialog(name+".pdf", []string{".png", ".svg", ".pdf"}, func(path string) error {
+		saveDialog(pg.mw, name+".pdf", []string{".png", ".svg", ".pdf"}, func(path string) error {
 			return export.SavePlot(p, path, vg.Length(w)*vg.Centimeter, vg.Length(h)*vg.Centimeter)
 		})
 	}, pg.mw.Win)
@@ -192,17 +192,17 @@ func (pg *RSAPage) exportTable() {
 		return
 	}
 	rows := pg.result.Table()
-	pg.saveDialog("rsa-results.csv", []string{".csv"}, func(path string) error {
+	saveDialog(pg.mw, "rsa-results.csv", []string{".csv"}, func(path string) error {
 		return export.WriteRSATable(path, rows)
 	})
 }
 
 // saveDialog asks for a file to write and runs write on it, reporting
 // errors in a dialog.
-func (pg *RSAPage) saveDialog(name string, exts []string, write func(path string) error) {
+func saveDialog(mw *MainWindow, name string, exts []string, write func(path string) error) {
 	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
 		if err != nil {
-			showError(pg.mw.Win, "Cannot export", err, "")
+			showError(mw.Win, "Cannot export", err, "")
 			return
 		}
 		if wc == nil {
@@ -211,11 +211,11 @@ func (pg *RSAPage) saveDialog(name string, exts []string, write func(path string
 		path := wc.URI().Path()
 		wc.Close()
 		if err := write(path); err != nil {
-			showError(pg.mw.Win, "Could not write "+filepath.Base(path), err, "Choose another folder or file name.")
+			showError(mw.Win, "Could not write "+filepath.Base(path), err, "Choose another folder or file name.")
 			return
 		}
-		showInfo(pg.mw.Win, "Exported", "Wrote "+path)
-	}, pg.mw.Win)
+		showInfo(mw.Win, "Exported", "Wrote "+path)
+	}, mw.Win)
 	d.SetFileName(name)
 	d.SetFilter(storage.NewExtensionFileFilter(exts))
 	d.Resize(fyne.NewSize(800, 560))

@@ -232,20 +232,42 @@ func (v *SliceView) render() {
 	}
 }
 
-// panel returns the rectangle of plane p in widget coordinates.
+// panel returns the rectangle of plane p in widget coordinates: three
+// panels in a row in a wide widget, a 2 × 2 grid (axial, coronal above,
+// sagittal below) in a tall one, whichever draws the slices larger.
 func (v *SliceView) panel(p int, size fyne.Size) (fyne.Position, fyne.Size) {
 	if v.bg == nil {
 		return fyne.Position{}, fyne.Size{}
 	}
-	h, vert, _ := planeAxes(p)
-	cellW := size.Width / 3
-	aspect := float32(v.bg.Dims[vert]) / float32(v.bg.Dims[h])
-	w := cellW - 8
-	ht := w * aspect
-	if ht > size.Height-16 {
-		ht = size.Height - 16
-		w = ht / aspect
+	fit := func(p int, cellW, cellH float32) (float32, float32) {
+		h, vert, _ := planeAxes(p)
+		aspect := float32(v.bg.Dims[vert]) / float32(v.bg.Dims[h])
+		w := cellW - 8
+		ht := w * aspect
+		if ht > cellH-16 {
+			ht = cellH - 16
+			w = ht / aspect
+		}
+		return w, ht
 	}
+	// one choice for all three planes: the arrangement whose smallest
+	// slice is larger
+	smallest := func(cellW, cellH float32) float32 {
+		m := float32(math.MaxFloat32)
+		for q := 0; q < 3; q++ {
+			w, ht := fit(q, cellW, cellH)
+			m = fyne.Min(m, w*ht)
+		}
+		return m
+	}
+	if smallest(size.Width/2, size.Height/2) > smallest(size.Width/3, size.Height) {
+		cellW, cellH := size.Width/2, size.Height/2
+		w, ht := fit(p, cellW, cellH)
+		col, row := float32(p%2), float32(p/2)
+		return fyne.NewPos(col*cellW+(cellW-w)/2, row*cellH+16), fyne.NewSize(w, ht)
+	}
+	cellW := size.Width / 3
+	w, ht := fit(p, cellW, size.Height)
 	return fyne.NewPos(float32(p)*cellW+(cellW-w)/2, 16), fyne.NewSize(w, ht)
 }
 
@@ -319,7 +341,7 @@ func (r *sliceRenderer) Layout(size fyne.Size) {
 		o, s := v.panel(p, size)
 		v.imgs[p].Move(o)
 		v.imgs[p].Resize(s)
-		v.names[p].Move(fyne.NewPos(o.X, 0))
+		v.names[p].Move(fyne.NewPos(o.X, o.Y-16))
 		if v.bg == nil {
 			continue
 		}

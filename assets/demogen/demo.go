@@ -22,6 +22,7 @@ const (
 	streamFC        = 4
 	streamSubject   = 100  // + subject index
 	streamImage     = 1000 // + stimulus index
+	streamBrain     = 3000 // anatomical noise
 )
 
 // Subjects are the simulated participants.
@@ -35,6 +36,11 @@ const Repetitions = 2
 type Component struct {
 	Source string  // a gabornet layer name, or "category"
 	Weight float64 // amplitude of the component scaled to unit mean square
+	// Slope makes the weight vary along the region from back to front:
+	// voxel v gets Weight·(1 + Slope·t_v), t_v ∈ [−1, 1] its position from
+	// the most posterior (−1) to the most anterior (+1) voxel of the
+	// region in the atlas. 0 for a uniform weight.
+	Slope float64
 }
 
 // RegionSpec is the ground truth of one simulated region.
@@ -51,13 +57,18 @@ type RegionSpec struct {
 // the signal of every voxel has unit variance.
 func (r RegionSpec) NoiseSD() float64 { return 1 / math.Sqrt(r.SNR) }
 
+// V4Gradient is the slope of V4's mixture along the posterior–anterior
+// axis: its posterior voxels weigh conv2 by 0.6·(1 + V4Gradient) and conv3
+// by 0.6·(1 − V4Gradient), its anterior voxels the reverse.
+const V4Gradient = 0.6
+
 // GroundTruth returns how the recordings are made (see the package
 // documentation for the maths).
 func GroundTruth() []RegionSpec {
 	return []RegionSpec{
-		{Name: "V1", Voxels: 180, SNR: 1.0, Components: []Component{{"conv1", 0.9}, {"conv2", 0.3}}},
-		{Name: "V4", Voxels: 150, SNR: 0.6, Components: []Component{{"conv2", 0.6}, {"conv3", 0.6}}},
-		{Name: "IT", Voxels: 120, SNR: 0.5, Components: []Component{{"fc", 0.6}, {"readout", 0.3}, {"category", 0.5}}},
+		{Name: "V1", Voxels: 180, SNR: 1.0, Components: []Component{{"conv1", 0.9, 0}, {"conv2", 0.3, 0}}},
+		{Name: "V4", Voxels: 150, SNR: 0.6, Components: []Component{{"conv2", 0.6, -V4Gradient}, {"conv3", 0.6, V4Gradient}}},
+		{Name: "IT", Voxels: 120, SNR: 0.5, Components: []Component{{"fc", 0.6, 0}, {"readout", 0.3, 0}, {"category", 0.5, 0}}},
 	}
 }
 
@@ -120,7 +131,10 @@ type Demo struct {
 	Models   []*Model      // gabornet, randnet
 	Subjects []*Subject    // sub-01 … sub-04, regions V1, V4, IT
 	Truth    []RegionSpec
-	Icon     *image.RGBA // 256×256 application icon
+	// Brain is the anatomy and atlas; region Truth[r] has the voxels
+	// Brain.Regions[r], which are the channels of its recordings.
+	Brain *Brain
+	Icon  *image.RGBA // 256×256 application icon
 }
 
 // Model returns the model called name, or nil.
@@ -154,9 +168,23 @@ func Generate() (*Demo, error) {
 		d.Models = append(d.Models, m)
 	}
 
+	places := RegionPlaces()
+	counts := make([]int, len(d.Truth))
+	for r, spec := range d.Truth {
+		if places[r].Name != spec.Name {
+			panic("demogen: RegionPlaces and GroundTruth list different regions")
+		}
+		counts[r] = spec.Voxels
+	}
+	brain, err := makeBrain(places, counts)
+	if err != nil {
+		return nil, err
+	}
+	d.Brain = brain
+
 	gabornet := d.Model("gabornet")
 	for s, name := range Subjects {
-		sub, err := simulateSubject(name, s, gabornet, cats, d.Truth)
+		sub, err := simulateSubject(name, s, gabornet, cats, d.Truth, brain)
 		if err != nil {
 			return nil, err
 		}

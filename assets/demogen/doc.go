@@ -83,14 +83,45 @@
 //
 //	region  voxels  mixture w_k · source                           SNR
 //	V1      180     0.9 conv1 + 0.3 conv2                          1.0
-//	V4      150     0.6 conv2 + 0.6 conv3                          0.6
+//	V4      150     0.6(1−0.6t) conv2 + 0.6(1+0.6t) conv3          0.6
 //	IT      120     0.6 fc + 0.3 readout + 0.5 category            0.5
+//
+// V4's mixture varies along the posterior–anterior axis (Component.Slope):
+// t ∈ [−1, 1] is the voxel's position from the region's most posterior to
+// its most anterior atlas voxel, so posterior V4 is conv2-like and
+// anterior V4 conv3-like, a gradient that a per-voxel encoding map shows.
 //
 // With these settings (correlation-distance RDMs of the mean over
 // repetitions, Spearman ρ, mean over subjects) gabornet conv1 reaches
 // ρ ≈ 0.63 with V1 against ≈ 0.32 for randnet conv1, and IT's noise
 // ceiling is about 0.75–0.86; the test prints the whole layer × region
 // table.
+//
+// # Brain
+//
+// anat.nii.gz and atlas.nii.gz lie on a 48×58×44 grid of 3 mm voxels,
+// RAS, voxel (0, 0, 0) at (−72, −108, −60) mm (an MNI-like frame). The
+// anatomy is a T1-like synthetic brain made of smooth shapes: a cerebrum
+// (an ellipsoid with a flattened base and hanging temporal lobes), split
+// by the interhemispheric fissure above and below the corpus callosum, a
+// cerebellum and a brainstem. The cortex is a grey-matter ribbon
+// (6.5 mm) under a surface folded by three families of wavy sulcal sheets
+// (12 mm deep), with white matter beneath, lateral ventricles and deep
+// grey nuclei; each voxel is the mean of 2×2×2 samples (partial volume)
+// plus normal noise (s.d. 12), rounded to whole numbers in 0…1000. Only
+// arithmetic, √ and floor are used (no trigonometric function), so the
+// volume is identical on every platform.
+//
+// Each atlas region (RegionPlaces) is two connected blobs of cortical
+// voxels (at least 3 of 8 samples grey matter), one per hemisphere with
+// half the voxels each, grown from the cortical voxel nearest to a seed
+// by repeatedly adding the 26-neighbour nearest to the seed: V1 at the
+// occipital pole along the calcarine (±6, −96, 0), V4 in ventral
+// occipito-temporal cortex (±30, −78, −14), IT in anterior ventral
+// temporal cortex (±40, −32, −30). Each region holds exactly the voxel
+// count of its recordings, and channel c of region R is the c-th voxel of
+// value R in storage order (i fastest): the data-folder convention by
+// which Alignscope places the channels on the anatomy.
 //
 // # Reproducibility
 //

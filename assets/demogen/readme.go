@@ -2,6 +2,7 @@ package demogen
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -92,11 +93,23 @@ func (d *Demo) README() string {
 			if c.Source == "category" {
 				src = "category (one-hot)"
 			}
+			if c.Slope != 0 {
+				sign := "+"
+				if c.Slope < 0 {
+					sign = "−"
+				}
+				parts = append(parts, fmt.Sprintf("%g·(1 %s %gt) · %s", c.Weight, sign, math.Abs(c.Slope), src))
+				continue
+			}
 			parts = append(parts, fmt.Sprintf("%g · %s", c.Weight, src))
 		}
 		p("| %s | %d | %s | %g | %.3f |\n", r.Name, r.Voxels, strings.Join(parts, " + "), r.SNR, r.NoiseSD())
 	}
-	p("\nThe weights are relative amplitudes of components scaled to unit mean\n")
+	p("\nIn V4 the mixture changes from back to front: t runs from −1 at the\n")
+	p("region's most posterior voxel to +1 at its most anterior one (linear in\n")
+	p("y), so posterior V4 is conv2-like and anterior V4 conv3-like — a\n")
+	p("gradient a per-voxel encoding map of conv2 vs conv3 shows.\n\n")
+	p("The weights are relative amplitudes of components scaled to unit mean\n")
 	p("square (each voxel is then rescaled to unit signal variance); the\n")
 	p("components are not orthogonal, so the variance shares are only roughly\n")
 	p("w_k²/Σw².\n\n")
@@ -120,6 +133,8 @@ func (d *Demo) README() string {
 	p("The true generating layers reach the noise ceiling of V1 and V4; no\n")
 	p("single layer reaches IT's, since IT mixes fc, readout and a category term.\n\n")
 
+	d.readmeBrain(p)
+
 	p("## Files\n\n")
 	p("```\n")
 	p("README.md                  this file\n")
@@ -131,6 +146,9 @@ func (d *Demo) README() string {
 	for _, s := range d.Subjects {
 		p("recordings/%-15s regions %s\n", s.Name+".npz", strings.Join(regionNames(d.Truth), ", "))
 	}
+	p("anat.nii.gz                anatomical image, int16 NIfTI-1\n")
+	p("atlas.nii.gz               region labels 1–%d, int16 NIfTI-1\n", len(d.Truth))
+	p("atlas.tsv                  index, name of each label\n")
 	p("```\n")
 	return b.String()
 }
@@ -143,7 +161,7 @@ var expectations = []struct {
 }{
 	{"gabornet", "conv1", "V1", 0.63},
 	{"randnet", "conv1", "V1", 0.32},
-	{"gabornet", "conv2", "V4", 0.78},
+	{"gabornet", "conv2", "V4", 0.79},
 	{"randnet", "conv2", "V4", 0.51},
 	{"gabornet", "readout", "IT", 0.65},
 	{"gabornet", "fc", "IT", 0.39},
@@ -157,7 +175,7 @@ var ceilings = []struct {
 	lower, upper float64
 }{
 	{"V1", 0.53, 0.75},
-	{"V4", 0.74, 0.86},
+	{"V4", 0.76, 0.86},
 	{"IT", 0.75, 0.86},
 }
 
@@ -174,4 +192,53 @@ func regionNames(t []RegionSpec) []string {
 		s = append(s, r.Name)
 	}
 	return s
+}
+
+// readmeBrain writes the README section on anat.nii.gz and the atlas.
+func (d *Demo) readmeBrain(p func(string, ...any)) {
+	b := d.Brain
+	g := b.Dims
+	p("## Brain (`anat.nii.gz`, `atlas.nii.gz`, `atlas.tsv`)\n\n")
+	p("A synthetic brain on a %d×%d×%d grid of %g mm voxels, axes right, anterior,\n", g[0], g[1], g[2], BrainVoxel)
+	p("superior (RAS), voxel (0, 0, 0) at (%g, %g, %g) mm: an MNI-like frame\n", BrainOrigin[0], BrainOrigin[1], BrainOrigin[2])
+	p("(sform = qform, code 2, \"aligned anatomical\"; it is not a real MNI brain).\n\n")
+	p("* `anat.nii.gz`: a T1-like image, whole numbers 0–1000: white matter %d,\n", intensityWM)
+	p("  cortical grey matter %d, deep grey nuclei %d, CSF %d (ventricles, sulci,\n", intensityGM, intensityDeep, intensityCSF)
+	p("  the interhemispheric fissure), background 0. A cerebrum with a folded\n")
+	p("  cortex (a %.1f mm grey ribbon cut by %d mm deep sulci), a cerebellum and a\n", cortexRibbonMM, sulcusDepthMM)
+	p("  brainstem; each voxel is the mean of 2×2×2 samples plus noise (s.d. %d).\n", anatNoiseSD)
+	p("* `atlas.nii.gz`: the regions as labels (0 = background), named in\n")
+	p("  `atlas.tsv`. Each region is two connected blobs of cortex, one per\n")
+	p("  hemisphere with half the voxels each, grown around a seed:\n\n")
+	p("| label | region | voxels | seed (mm) | centre left, right (mm) | where |\n|---|---|---|---|---|---|\n")
+	where := map[string]string{
+		"V1": "occipital pole, medial, along the calcarine sulcus",
+		"V4": "ventral occipito-temporal cortex",
+		"IT": "anterior ventral temporal cortex",
+	}
+	for r, pl := range RegionPlaces() {
+		var sum [2][3]float64
+		var cnt [2]int
+		for _, idx := range b.Regions[r] {
+			w := world(idx%g[0], idx/g[0]%g[1], idx/(g[0]*g[1]), 0, 0, 0)
+			h := 0
+			if w[0] > 0 {
+				h = 1
+			}
+			cnt[h]++
+			for a := range 3 {
+				sum[h][a] += w[a]
+			}
+		}
+		c := func(h int) string {
+			return fmt.Sprintf("(%.0f, %.0f, %.0f)", sum[h][0]/float64(cnt[h]), sum[h][1]/float64(cnt[h]), sum[h][2]/float64(cnt[h]))
+		}
+		p("| %d | %s | %d | (±%g, %g, %g) | %s, %s | %s |\n", pl.Index, pl.Name, len(b.Regions[r]), pl.Seed[0], pl.Seed[1], pl.Seed[2], c(0), c(1), where[pl.Name])
+	}
+	p("\n**The recordings' channels are the atlas voxels**: channel c of region R\n")
+	p("in every `recordings/*.npz` is the c-th voxel of R's label in storage\n")
+	p("order (i fastest, then j, then k). Alignscope uses this data-folder\n")
+	p("convention to place each channel on the anatomy, so per-voxel results\n")
+	p("(encoding-model fits, searchlights) can be drawn on `anat.nii.gz` and\n")
+	p("exported as NIfTI maps that overlay it in any viewer.\n\n")
 }

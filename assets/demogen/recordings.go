@@ -9,11 +9,11 @@ import (
 
 // simulateSubject makes the recordings of subject number s (see the
 // package documentation for the model).
-func simulateSubject(name string, s int, net *Model, cats []int, truth []RegionSpec) (*Subject, error) {
+func simulateSubject(name string, s int, net *Model, cats []int, truth []RegionSpec, brain *Brain) (*Subject, error) {
 	r := newRand(streamSubject + uint64(s))
 	n := len(cats)
 	sub := &Subject{Name: name}
-	for _, spec := range truth {
+	for ri, spec := range truth {
 		v := spec.Voxels
 		signal := make([]float64, n*v)
 		for _, comp := range spec.Components {
@@ -45,7 +45,23 @@ func simulateSubject(name string, s int, net *Model, cats []int, truth []RegionS
 				}
 			}
 			rms := math.Sqrt(dot(c, c) / float64(n*v))
-			axpy(comp.Weight/rms, c, signal)
+			if comp.Slope == 0 {
+				axpy(comp.Weight/rms, c, signal)
+				continue
+			}
+			t := brain.posteriorAnterior(ri)
+			if len(t) != v {
+				return nil, fmt.Errorf("region %s: %d atlas voxels for %d channels", spec.Name, len(t), v)
+			}
+			w := make([]float64, v)
+			for j := range w {
+				w[j] = mul(comp.Weight, 1+mul(comp.Slope, t[j])) / rms
+			}
+			for i := range n {
+				for j := range v {
+					signal[i*v+j] += mul(w[j], c[i*v+j])
+				}
+			}
 		}
 		scaleVoxels(signal, n, v)
 		reg := &Region{Name: spec.Name}

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/alignscope/alignscope/core/data"
+	"github.com/alignscope/alignscope/io/nifti"
 	"github.com/alignscope/alignscope/io/npy"
 	"gonum.org/v1/gonum/mat"
 )
@@ -23,9 +25,13 @@ import (
 //	                          (n, C, H, W) for conv layers, (n, p) for dense
 //	recordings/<subject>.npz  one float32 array per region (V1, V4, IT):
 //	                          (repetitions, n, voxels)
+//	anat.nii.gz               the anatomical image, int16 NIfTI-1
+//	atlas.nii.gz              the region labels, int16 NIfTI-1
+//	atlas.tsv                 index → region name
 //
-// The .npz archives are uncompressed with fixed timestamps, so the same
-// Demo always gives the same bytes. Write does not remove other files in
+// The .npz archives are uncompressed with fixed timestamps and the .nii.gz
+// files gzip-compressed with a fixed level, no name and zero time, so the
+// same Demo always gives the same bytes. Write does not remove other files in
 // dir.
 func (d *Demo) Write(dir string) error {
 	for _, sub := range []string{"images", "models", "recordings"} {
@@ -72,7 +78,34 @@ func (d *Demo) Write(dir string) error {
 			return fmt.Errorf("subject %s: %w", s.Name, err)
 		}
 	}
-	return nil
+	return d.writeBrain(dir)
+}
+
+// writeBrain writes anat.nii.gz, atlas.nii.gz and atlas.tsv.
+func (d *Demo) writeBrain(dir string) error {
+	b := d.Brain
+	anat := &data.Volume{Dims: b.Dims, Values: b.Anat, Affine: b.Affine}
+	if err := nifti.WriteWith(filepath.Join(dir, "anat.nii.gz"), anat, nil,
+		nifti.WriteOptions{Datatype: nifti.DTInt16, Description: "Alignscope demo: synthetic T1-like anatomy"}); err != nil {
+		return err
+	}
+	atlas := &data.Volume{Dims: b.Dims, Values: b.Atlas, Affine: b.Affine}
+	if err := nifti.WriteWith(filepath.Join(dir, "atlas.nii.gz"), atlas, nil,
+		nifti.WriteOptions{Datatype: nifti.DTInt16, Description: "Alignscope demo: region labels, see atlas.tsv", IntentName: "Label"}); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "atlas.tsv"), d.AtlasTSV(), 0o644)
+}
+
+// AtlasTSV returns atlas.tsv: a header "index\tname", then one line per
+// region of the atlas in index order.
+func (d *Demo) AtlasTSV() []byte {
+	var b bytes.Buffer
+	b.WriteString("index\tname\n")
+	for _, pl := range RegionPlaces() {
+		fmt.Fprintf(&b, "%d\t%s\n", pl.Index, pl.Name)
+	}
+	return b.Bytes()
 }
 
 // WriteIcon writes the application icon as a PNG file.

@@ -208,6 +208,14 @@ type Source struct {
 	Name string `toml:"name,omitempty"`
 	// Region names the region of a single-array file.
 	Region string `toml:"region,omitempty"`
+	// NIfTI recordings: the atlas (or mask) and its label table, an
+	// optional anatomical image, the number of repetitions and whether
+	// volumes are ordered stimulus-major.
+	Atlas     string `toml:"atlas,omitempty"`
+	Labels    string `toml:"labels,omitempty"`
+	Anat      string `toml:"anat,omitempty"`
+	Reps      int    `toml:"reps,omitempty"`
+	StimMajor bool   `toml:"stim_major,omitempty"`
 }
 
 // MismatchError reports data that disagree with the project's stimuli.

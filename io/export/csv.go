@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/alignscope/alignscope/core/rsa"
+	"github.com/alignscope/alignscope/core/voxelwise"
 )
 
 // RSATableHeader is the header row of WriteRSATable.
@@ -55,4 +56,36 @@ func formatFloat(v float64) string {
 		return "-Inf"
 	}
 	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+// EncodingTableHeader is the header row of WriteEncodingTable.
+var EncodingTableHeader = []string{
+	"model", "layer", "subject", "region", "target", "voxel_i", "voxel_j", "voxel_k",
+	"alpha", "r2", "r", "ceiling", "ceiled",
+}
+
+// WriteEncodingTable writes one row per fit and target of an encoding
+// analysis (voxelwise.Result.Table) to path as CSV, atomically; voxel
+// indices are −1 for recordings without voxel positions.
+func WriteEncodingTable(path string, rows []voxelwise.Row) error {
+	return atomicWrite(path, func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		if err := cw.Write(EncodingTableHeader); err != nil {
+			return err
+		}
+		rec := make([]string, 0, len(EncodingTableHeader))
+		for _, r := range rows {
+			rec = rec[:0]
+			rec = append(rec, r.Model, r.Layer, r.Subject, r.Region, strconv.Itoa(r.Target),
+				strconv.Itoa(r.Voxel[0]), strconv.Itoa(r.Voxel[1]), strconv.Itoa(r.Voxel[2]))
+			for _, v := range []float64{r.Alpha, r.R2, r.R, r.Ceiling, r.Ceiled} {
+				rec = append(rec, formatFloat(v))
+			}
+			if err := cw.Write(rec); err != nil {
+				return err
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	})
 }

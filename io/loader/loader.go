@@ -31,6 +31,7 @@ const (
 	KindStimuli    Kind = "stimuli"     // the stimulus table
 	KindModelRDMs  Kind = "model-rdms"  // a model's precomputed RDMs
 	KindRegionRDMs Kind = "region-rdms" // a region's precomputed RDMs, one per subject
+	KindNIfTI      Kind = "nifti"       // NIfTI betas with an atlas or mask (LoadNIfTI)
 	KindFolder     Kind = "folder"      // a data folder (LoadFolder)
 	KindEmbedded   Kind = "embedded"    // a data folder built into the program (the demo)
 )
@@ -426,6 +427,10 @@ func loadFolder(fsys fs.FS, name, prefix string) (p *data.Project, err error) {
 	if err != nil {
 		return nil, err
 	}
+	geo, err := folderGeometry(fsys, label) // atlas.nii.gz + atlas.tsv, see nifti.go
+	if err != nil {
+		return nil, err
+	}
 	for _, file := range recs {
 		f, err := open(file)
 		if err != nil {
@@ -433,6 +438,9 @@ func loadFolder(fsys fs.FS, name, prefix string) (p *data.Project, err error) {
 		}
 		rr, err := recordingsFrom(f)
 		if err != nil {
+			return nil, err
+		}
+		if err := attachGeometry(geo, label(file), rr); err != nil {
 			return nil, err
 		}
 		subject := strings.TrimSuffix(path.Base(file), path.Ext(file))

@@ -84,6 +84,31 @@ func Load(src Source) (Change, []data.Matrix, []string, error) {
 			}
 			return nil
 		}
+	case KindNIfTI:
+		if src.Name == "" {
+			return nil, nil, nil, errors.New("give the subject a name")
+		}
+		opt := NIfTIOptions{Betas: src.Path, Reps: max(src.Reps, 1), StimMajor: src.StimMajor, Anat: src.Anat}
+		if src.Labels != "" {
+			opt.Atlas, opt.Labels = src.Atlas, src.Labels
+		} else {
+			opt.Mask, opt.Region = src.Atlas, src.Region
+		}
+		res, err := LoadNIfTI(opt)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		change = func(p *data.Project) error {
+			for _, r := range res.Regions {
+				if err := p.AddRecording(src.Name, r.Region, r.Recording); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		for _, r := range res.Regions {
+			mats, sources = append(mats, r.Data), append(sources, r.Source)
+		}
 	case KindStimuli:
 		s, err := LoadStimuli(src.Path)
 		if err != nil {

@@ -1,6 +1,7 @@
 package nifti
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
@@ -97,23 +98,65 @@ func (im *Image) openPair(hdr string) error {
 	for _, e := range []string{".img", ".IMG", ".img.gz"} {
 		p := stem + e
 		tried = append(tried, filepath.Base(p))
-		b, err := os.ReadFile(p)
+		f, err := os.Open(p)
 		if err != nil {
 			continue
 		}
-		if isGzip(b) {
-			if b, err = gunzip(bytes.NewReader(b), p, -1); err != nil {
+		fi, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return fmt.Errorf("open %s: %w", p, err)
+		}
+		var head [2]byte
+		if n, _ := f.ReadAt(head[:], 0); n == 2 && isGzip(head[:]) {
+			b, err := gunzip(f, p, -1)
+			f.Close()
+			if err != nil {
 				return err
 			}
+			im.r, im.Compressed = bytes.NewReader(b), true
+			return im.checkSize(int64(len(b)), p)
 		}
-		im.r = bytes.NewReader(b)
-		im.Compressed = true
-		if err := im.checkSize(int64(len(b)), p); err != nil {
+		if err := im.checkSize(fi.Size(), p); err != nil {
+			f.Close()
 			return err
 		}
+		im.r, im.closer = f, f
 		return nil
 	}
 	return fmt.Errorf("open %s: the header's data file is missing (looked for %s beside it); keep the .hdr and .img together", hdr, strings.Join(tried, ", "))
+}
+
+// ReadHeader reads only the header of a NIfTI file (of a .nii.gz, only
+// the first bytes are decompressed), e.g. to copy its geometry.
+func ReadHeader(path string) (*Header, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("open %s: %w; check the path and that you may read the file", path, err)
+	}
+	defer f.Close()
+	var r io.Reader = bufio.NewReader(f)
+	var magic [2]byte
+	if n, _ := f.ReadAt(magic[:], 0); n == 2 && isGzip(magic[:]) {
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: the gzip stream is damaged (%v)", path, err)
+		}
+		r = zr
+	}
+	head := make([]byte, headerSize2)
+	n, err := io.ReadFull(r, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("open %s: %v", path, gzErr(err))
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("open %s: the file is empty (0 bytes)", path)
+	}
+	return readHeader(head[:n], path)
 }
 
 // OpenFS opens a NIfTI file of a file system such as an embed.FS.
@@ -254,7 +297,7 @@ func openGzip(r io.Reader, name string) (*Image, error) {
 	var head [headerSize2]byte
 	n, err := io.ReadFull(zr, head[:4])
 	if err != nil {
-		return nil, fmt.Errorf("open %s: the decompressed file is truncated after %d bytes (%v)", name, n, gzErr(err))
+		return nil, fmt.Errorf("open %s: the gzip data are truncated or damaged after %d decompressed bytes (%v); download or copy the file again", name, n, gzErr(err))
 	}
 	v, _, err := headerVersion(head[:4])
 	if err != nil {
@@ -277,7 +320,7 @@ func openGzip(r io.Reader, name string) (*Image, error) {
 		return im, nil
 	}
 	need := im.VoxOffset + im.dataBytes()
-	buf := bytes.NewBuffer(make([]byte, 0, min(need, 1<<30)))
+	buf := bytes.NewBuffer(make([]byte, 0, min(need, 1<<20))) // grows as data arrive
 	buf.Write(head[:hs])
 	got, err := io.CopyN(buf, zr, need-int64(hs))
 	if err != nil {

@@ -165,10 +165,6 @@ func Encode(w io.Writer, v *data.Volume, like *Header, opt WriteOptions) error {
 		if u := like.XYZTUnits & 0x07; u != 0 {
 			units = u
 		}
-		if qcode <= 0 && scode <= 0 {
-			// the reference's own geometry is its pixdim scaling
-			pix = like.VoxelSize()
-		}
 	case v.Affine != [4][4]float64{}:
 		if !validAffine(v.Affine) {
 			return fmt.Errorf("the volume's affine %v is not an invertible finite transform", v.Affine)
