@@ -206,7 +206,7 @@ func encRidgeFixed(ctx context.Context, c *encCase) (Result, error) {
 	if c.flag("standardize_features", false) {
 		return nil, fmt.Errorf("feature standardisation is not supported")
 	}
-	m, err := encoding.Ridge(ctx, data.Dense{M: x}, data.Dense{M: y}, alphas, &encoding.RidgeOptions{NoIntercept: !c.flag("fit_intercept", true)})
+	m, err := encoding.Ridge(ctx, data.Dense{M: x}, data.Dense{M: y}, alphas, &encoding.RidgeOptions{NoIntercept: !c.flag("fit_intercept", true)}, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -159,9 +159,11 @@ func newEncodingPage(mw *MainWindow) *EncodingPage {
 	pg.profModel = widget.NewSelect(nil, func(string) { pg.showProfile() })
 	pg.dist, pg.prof = NewPlotView(), NewPlotView()
 	distTab := container.NewBorder(
-		container.NewHBox(widget.NewLabel("Region"), pg.distRegion, widget.NewLabel("Score"), pg.distMetric,
-			widget.NewLabel("Profile of model"), pg.profModel),
-		nil, nil, nil, container.NewGridWithColumns(2, pg.dist, pg.prof))
+		container.NewHBox(widget.NewLabel("Region"), pg.distRegion, widget.NewLabel("Score"), pg.distMetric),
+		nil, nil, nil, pg.dist)
+	profTab := container.NewBorder(
+		container.NewHBox(widget.NewLabel("Model"), pg.profModel, widget.NewLabel("(score as on Distributions)")),
+		nil, nil, nil, pg.prof)
 
 	// two-model comparison
 	pg.cmpA = widget.NewSelect(nil, func(string) { pg.showScatter() })
@@ -184,6 +186,7 @@ func newEncodingPage(mw *MainWindow) *EncodingPage {
 		container.NewTabItem("Fit map", mapTab),
 		container.NewTabItem("Best layer", bestTab),
 		container.NewTabItem("Distributions", distTab),
+		container.NewTabItem("Layer profile", profTab),
 		container.NewTabItem("Compare models", cmpTab),
 		container.NewTabItem("Penalties", alphaTab),
 	)

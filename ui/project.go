@@ -394,8 +394,9 @@ func (mw *MainWindow) applyOpened(dir string, o *project.Opened) {
 	ps.analyses = o.Analyses
 	ps.base = baseOf(mw.ws.Project().Sources)
 	ps.dir = dir
-	if d := o.UI["project.dir"]; d != "" && filepath.Clean(dir) == filepath.Clean(ps.autosaveDir) {
-		ps.dir = d // restored from the autosave: save where the user saved
+	if ps.autosaveDir != "" && filepath.Clean(dir) == filepath.Clean(ps.autosaveDir) {
+		// restored from the autosave: save where the user saved, or ask
+		ps.dir = o.UI["project.dir"]
 	} else {
 		mw.addRecent(dir)
 	}

@@ -72,6 +72,12 @@ func TourSteps() []TourStep {
 			mw.rsa.tapBar(0, 0.3)
 		}},
 		{"15-rsa-mds", func(mw *MainWindow) { mw.rsa.rdms.asMDS.SetChecked(true) }},
+		{"16-encoding-fit-map", func(mw *MainWindow) { mw.ShowPage("Encoding"); mw.enc.Run() }},
+		{"17-encoding-best-layer", func(mw *MainWindow) { mw.enc.views.SelectIndex(1) }},
+		{"18-encoding-distributions", func(mw *MainWindow) { mw.enc.views.SelectIndex(2) }},
+		{"19-encoding-profile", func(mw *MainWindow) { mw.enc.views.SelectIndex(3) }},
+		{"20-encoding-compare", func(mw *MainWindow) { mw.enc.views.SelectIndex(4) }},
+		{"21-encoding-penalties", func(mw *MainWindow) { mw.enc.views.SelectIndex(5) }},
 	}
 }
 

@@ -118,6 +118,22 @@ func Median(x []float64) float64 {
 	return (v[m-1] + v[m]) / 2
 }
 
+// nanMean is the mean of the non-NaN values of x (NaN when there are
+// none), as xarray's mean(skipna=True) that Brain-Score aggregates with.
+func nanMean(x []float64) float64 {
+	s, c := 0.0, 0
+	for _, v := range x {
+		if !math.IsNaN(v) {
+			s += v
+			c++
+		}
+	}
+	if c == 0 {
+		return math.NaN()
+	}
+	return s / float64(c)
+}
+
 // mean is the arithmetic mean of x (NaN propagates, as numpy's mean).
 func mean(x []float64) float64 {
 	s := 0.0

@@ -98,6 +98,7 @@ func NestedRidgeCV(ctx context.Context, X, Y data.Matrix, opt *NestedOptions, re
 		chosen.RawMatrix().Data[i] = math.NaN()
 	}
 	pr := progress{rep}
+	pr.total(len(outer))
 	for k, f := range outer {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -144,6 +145,7 @@ func NestedRidgeCV(ctx context.Context, X, Y data.Matrix, opt *NestedOptions, re
 		for q, j := range tg.keep {
 			chosen.Set(k, j, res.Alpha[q])
 		}
+		pr.add(1)
 	}
 	pm := mat.NewDense(n, t, pred)
 	out := &NestedResult{Alphas: append([]float64(nil), opt.Alphas...), Folds: outer, Alpha: chosen, Excluded: tg.excl}

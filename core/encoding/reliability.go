@@ -59,12 +59,12 @@ type Consistency struct {
 	// R and RSB (splits × T) hold the Pearson r of the half means across
 	// stimuli and its Spearman–Brown correction 2r/(1+r).
 	R, RSB *mat.Dense
-	// MedianPerSplit is the median over targets of RSB for each split
-	// (NaN skipped); Ceiling their mean over splits (Brain-Score's
-	// InternalConsistency ceiling).
+	// MedianPerSplit is the median over targets of RSB for each split;
+	// Ceiling their mean over splits (Brain-Score's InternalConsistency
+	// ceiling). NaN values are skipped, as xarray does.
 	MedianPerSplit []float64
 	Ceiling        float64
-	// PerTarget is the mean over splits of RSB, per target.
+	// PerTarget is the mean over splits of RSB, per target (NaN skipped).
 	PerTarget []float64
 }
 
@@ -116,13 +116,14 @@ func SplitHalf(reps []data.Matrix, halves []Halves) (*Consistency, error) {
 		}
 		for j, v := range r {
 			c.R.Set(s, j, v)
-			sb := SpearmanBrown(v, 2)
-			c.RSB.Set(s, j, sb)
-			c.PerTarget[j] += sb / float64(len(halves))
+			c.RSB.Set(s, j, SpearmanBrown(v, 2))
 		}
 		c.MedianPerSplit[s] = Median(c.RSB.RawRowView(s))
 	}
-	c.Ceiling = mean(c.MedianPerSplit)
+	for j := range c.PerTarget {
+		c.PerTarget[j] = nanMean(mat.Col(nil, j, c.RSB))
+	}
+	c.Ceiling = nanMean(c.MedianPerSplit)
 	return c, nil
 }
 
@@ -154,7 +155,7 @@ func PLSRegressor(opt PLSOptions) Regressor {
 // (Brain-Score's ridge metric: sklearn Ridge(alpha=1)).
 func RidgeRegressor(alpha float64) Regressor {
 	return func(ctx context.Context, xTrain, yTrain, xTest *mat.Dense) (*mat.Dense, error) {
-		m, err := Ridge(ctx, data.Dense{M: xTrain}, data.Dense{M: yTrain}, []float64{alpha}, nil)
+		m, err := Ridge(ctx, data.Dense{M: xTrain}, data.Dense{M: yTrain}, []float64{alpha}, nil, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -166,11 +167,12 @@ func RidgeRegressor(alpha float64) Regressor {
 type Predictivity struct {
 	// R (splits × T) is the Pearson r over the test stimuli of each split.
 	R *mat.Dense
-	// MedianPerSplit is the median of R over targets (NaN skipped); Raw
-	// their mean over splits.
+	// MedianPerSplit is the median of R over targets; Raw their mean over
+	// splits. NaN values (constant predictions) are skipped, as xarray
+	// does.
 	MedianPerSplit []float64
 	Raw            float64
-	// PerTarget is the mean over splits of R.
+	// PerTarget is the mean over splits of R (NaN skipped).
 	PerTarget []float64
 }
 
@@ -220,11 +222,11 @@ func CrossRegressedCorrelation(ctx context.Context, X, target *mat.Dense, splits
 	}
 	for s := range splits {
 		p.MedianPerSplit[s] = Median(p.R.RawRowView(s))
-		for j, v := range p.R.RawRowView(s) {
-			p.PerTarget[j] += v / float64(len(splits))
-		}
 	}
-	p.Raw = mean(p.MedianPerSplit)
+	for j := range p.PerTarget {
+		p.PerTarget[j] = nanMean(mat.Col(nil, j, p.R))
+	}
+	p.Raw = nanMean(p.MedianPerSplit)
 	return p, nil
 }
 

@@ -178,7 +178,7 @@ func TestPLS(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ls, err := Ridge(ctx, data.Dense{M: x}, data.Dense{M: y}, []float64{1e-10}, nil)
+		ls, err := Ridge(ctx, data.Dense{M: x}, data.Dense{M: y}, []float64{1e-10}, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/alignscope/alignscope/core/data"
+	"github.com/alignscope/alignscope/core/job"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -207,8 +208,9 @@ type RidgeOptions struct {
 // value for every target or one per target; each must be positive and
 // finite. The primal form uses the thin SVD Xc = U·diag(s)·Vᵀ,
 // b_j = V·diag(s/(s²+α_j))·Uᵀyc_j (himalaya solve_ridge_svd); the kernel
-// form the eigendecomposition Kc = V·diag(λ)·Vᵀ, a_j = V·diag(1/(λ+α_j))·Vᵀyc_j.
-func Ridge(ctx context.Context, X, Y data.Matrix, alpha []float64, opt *RidgeOptions) (*Model, error) {
+// form the eigendecomposition Kc = V·diag(λ)·Vᵀ, a_j = V·diag(1/(λ+α_j))·Vᵀyc_j,
+// streaming X (progress: columns read).
+func Ridge(ctx context.Context, X, Y data.Matrix, alpha []float64, opt *RidgeOptions, rep *job.Reporter) (*Model, error) {
 	if opt == nil {
 		opt = &RidgeOptions{}
 	}
@@ -241,7 +243,7 @@ func Ridge(ctx context.Context, X, Y data.Matrix, alpha []float64, opt *RidgeOpt
 		}
 		return fitPrimal(ctx, x.RawMatrix().Data, n, p, y.RawMatrix().Data, t, alphas, intercept)
 	}
-	g, err := streamGram(ctx, X, intercept, nil)
+	g, err := streamGram(ctx, X, intercept, rep)
 	if err != nil {
 		return nil, err
 	}

@@ -24,7 +24,7 @@ func TestRidgeMatchesNormalEquations(t *testing.T) {
 			x, y := randData(tc.n, tc.p, 4, 1)
 			xt, _ := randData(7, tc.p, 1, 2)
 			alphas := []float64{0.5, 3, 30, 300}
-			m, err := Ridge(ctx, data.Dense{M: x}, data.Dense{M: y}, alphas, &RidgeOptions{Form: tc.form})
+			m, err := Ridge(ctx, data.Dense{M: x}, data.Dense{M: y}, alphas, &RidgeOptions{Form: tc.form}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -54,7 +54,7 @@ func TestRidgeNoIntercept(t *testing.T) {
 	ctx := context.Background()
 	x, y := randData(25, 8, 2, 3)
 	for _, form := range []Form{Primal, Kernel} {
-		m, err := Ridge(ctx, data.Dense{M: x}, data.Dense{M: y}, []float64{2}, &RidgeOptions{NoIntercept: true, Form: form})
+		m, err := Ridge(ctx, data.Dense{M: x}, data.Dense{M: y}, []float64{2}, &RidgeOptions{NoIntercept: true, Form: form}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -89,19 +89,19 @@ func TestRidgeErrors(t *testing.T) {
 	bad.Set(2, 1, nan())
 	for name, f := range map[string]func() error{
 		"alphas count": func() error {
-			_, err := Ridge(ctx, data.Dense{M: x}, data.Dense{M: y}, []float64{1, 2, 3}, nil)
+			_, err := Ridge(ctx, data.Dense{M: x}, data.Dense{M: y}, []float64{1, 2, 3}, nil, nil)
 			return err
 		},
 		"negative alpha": func() error {
-			_, err := Ridge(ctx, data.Dense{M: x}, data.Dense{M: y}, []float64{-1}, nil)
+			_, err := Ridge(ctx, data.Dense{M: x}, data.Dense{M: y}, []float64{-1}, nil, nil)
 			return err
 		},
 		"rows": func() error {
-			_, err := Ridge(ctx, data.Dense{M: x}, data.Dense{M: mat.NewDense(9, 2, nil)}, []float64{1}, nil)
+			_, err := Ridge(ctx, data.Dense{M: x}, data.Dense{M: mat.NewDense(9, 2, nil)}, []float64{1}, nil, nil)
 			return err
 		},
 		"nan": func() error {
-			_, err := Ridge(ctx, data.Dense{M: x}, data.Dense{M: bad}, []float64{1}, nil)
+			_, err := Ridge(ctx, data.Dense{M: x}, data.Dense{M: bad}, []float64{1}, nil, nil)
 			return err
 		},
 	} {

@@ -31,7 +31,7 @@ type evalBuf struct {
 	score    scoreBuf
 	gather   []float64
 	cols     [][]int
-	f32      f32Buf
+	z32      []float32
 }
 
 func newEvaluator(lg *layerGram, regions []*rsaScorer, dec *decode.Plan, workers int) *evaluator {
@@ -210,10 +210,17 @@ func (e *evaluator) evalOrders(ctx context.Context, orders [][][]int, counts []i
 		}
 	}
 	sums := make([][]*setSums, len(orders))
+	var accs [][]acc32
+	if single {
+		accs = make([][]acc32, len(orders))
+	}
 	for o := range sums {
 		sums[o] = make([]*setSums, nb)
 		for j := range sums[o] {
 			sums[o][j] = newSetSums(n)
+		}
+		if single {
+			accs[o] = make([]acc32, nb)
 		}
 	}
 	if nb > 0 {
@@ -239,7 +246,7 @@ func (e *evaluator) evalOrders(ctx context.Context, orders [][][]int, counts []i
 						continue
 					}
 					if single {
-						lg.addUnits32(sums[o][j], blk, j0, cs, &b.f32)
+						lg.addUnits32(sums[o][j], &accs[o][j], blk, j0, cs, &b.z32)
 						continue
 					}
 					if len(b.gather) < n*len(cs) {
@@ -256,6 +263,12 @@ func (e *evaluator) evalOrders(ctx context.Context, orders [][][]int, counts []i
 	}
 	// Cumulative sums: prefix bins forwards, suffix bins backwards.
 	for o := range orders {
+		if single {
+			for j := range accs[o] {
+				accs[o][j].flush(sums[o][j])
+			}
+			accs[o] = nil
+		}
 		s := sums[o]
 		for j := 1; j < len(lay.prefix); j++ {
 			s[j].add(s[j-1])

@@ -186,54 +186,67 @@ func (lg *layerGram) addMeans(s *setSums, j0 int, cols []int) {
 	s.k += len(cols)
 }
 
-// chunk32 is the number of columns whose float32 products are summed in
-// float32 before being added to the float64 accumulator.
-const chunk32 = 1024
+// chunk32 is about the number of columns whose float32 products are
+// summed in float32 before the sum is added to the float64 accumulator.
+const chunk32 = 4096
 
-// f32Buf is scratch space for addUnits32.
-type f32Buf struct {
-	z []float32
-	c []float32
+// acc32 accumulates products in float32 for one set.
+type acc32 struct {
+	c    []float32 // upper triangle, n × n
+	cols int       // columns summed since the last flush
+}
+
+// flush adds the float32 sums to s and clears them.
+func (a *acc32) flush(s *setSums) {
+	if a.cols == 0 {
+		return
+	}
+	acc := s.c.RawSymmetric()
+	n := acc.N
+	for i := 0; i < n; i++ {
+		src, dst := a.c[i*n+i:i*n+n], acc.Data[i*acc.Stride+i:i*acc.Stride+n]
+		for j, v := range src {
+			dst[j] += float64(v)
+		}
+		clear(src)
+	}
+	a.cols = 0
 }
 
 // addUnits32 is addUnits with the products Z_c·Z_cᵀ formed in float32
-// (ssyrk, about twice as fast) over chunks of at most chunk32 columns,
-// each chunk's result added to the float64 accumulator. The centred
-// values are rounded to float32 (relative error 6·10⁻⁸) and a chunk's
-// sums carry a relative error of order 10⁻⁶; the row sums r_S stay in
-// float64.
-func (lg *layerGram) addUnits32(s *setSums, b *mat.Dense, j0 int, cols []int, buf *f32Buf) {
-	n := lg.n
-	if len(buf.c) < n*n {
-		buf.c = make([]float32, n*n)
+// (ssyrk, about twice as fast) and summed in float32 over about chunk32
+// columns at a time, each partial sum then added to the float64
+// accumulator. The centred values are rounded to float32 (relative error
+// 6·10⁻⁸) and a partial sum carries a relative error of order 10⁻⁶; the
+// row sums r_S stay in float64. z is scratch space.
+func (lg *layerGram) addUnits32(s *setSums, a *acc32, b *mat.Dense, j0 int, cols []int, z *[]float32) {
+	n, w := lg.n, len(cols)
+	if w == 0 {
+		return
 	}
-	acc := s.c.RawSymmetric()
-	for c0 := 0; c0 < len(cols); c0 += chunk32 {
-		cs := cols[c0:min(len(cols), c0+chunk32)]
-		w := len(cs)
-		if len(buf.z) < n*w {
-			buf.z = make([]float32, n*chunk32)
+	if a.c == nil {
+		a.c = make([]float32, n*n)
+	}
+	if len(*z) < n*w {
+		*z = make([]float32, n*w)
+	}
+	zz := (*z)[:n*w]
+	for i := 0; i < n; i++ {
+		row, dst, m := b.RawRowView(i), zz[i*w:(i+1)*w], lg.mu[i]
+		r := 0.0
+		for t, c := range cols {
+			v := row[c]
+			r += v
+			dst[t] = float32(v - m)
 		}
-		z := buf.z[:n*w]
-		for i := 0; i < n; i++ {
-			row, dst, m := b.RawRowView(i), z[i*w:(i+1)*w], lg.mu[i]
-			r := 0.0
-			for t, c := range cs {
-				v := row[c]
-				r += v
-				dst[t] = float32(v - m)
-			}
-			s.r[i] += r
-		}
-		lg.addMeans(s, j0, cs)
-		blas32.Syrk(blas.NoTrans, 1, blas32.General{Rows: n, Cols: w, Stride: w, Data: z}, 0,
-			blas32.Symmetric{Uplo: blas.Upper, N: n, Stride: n, Data: buf.c})
-		for i := 0; i < n; i++ {
-			src, dst := buf.c[i*n+i:i*n+n], acc.Data[i*acc.Stride+i:i*acc.Stride+n]
-			for j, v := range src {
-				dst[j] += float64(v)
-			}
-		}
+		s.r[i] += r
+	}
+	lg.addMeans(s, j0, cols)
+	blas32.Syrk(blas.NoTrans, 1, blas32.General{Rows: n, Cols: w, Stride: w, Data: zz}, 1,
+		blas32.Symmetric{Uplo: blas.Upper, N: n, Stride: n, Data: a.c})
+	a.cols += w
+	if a.cols >= chunk32 {
+		a.flush(s)
 	}
 }
 

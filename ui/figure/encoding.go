@@ -150,13 +150,29 @@ type dot struct{ g draw.GlyphStyle }
 
 func (d dot) Thumbnail(c *draw.Canvas) { c.DrawGlyphNoClip(d.g, c.Center()) }
 
+// captionWidth is the width caption lines are wrapped to: they fit a
+// 5-inch figure.
+const captionWidth = vg.Length(320)
+
 // setCaption sets the x label to the axis name followed by the caption
-// lines, each wrapped.
+// lines, each wrapped to captionWidth in the label's font.
 func setCaption(p *plot.Plot, axis string, lines []string) {
+	sty := p.X.Label.TextStyle
 	out := []string{axis}
 	for _, l := range lines {
-		if l != "" {
-			out = append(out, wrap(l, 90))
+		line := ""
+		for _, w := range strings.Fields(l) {
+			if line != "" && sty.Width(line+" "+w) > captionWidth {
+				out = append(out, line)
+				line = ""
+			}
+			if line != "" {
+				line += " "
+			}
+			line += w
+		}
+		if line != "" {
+			out = append(out, line)
 		}
 	}
 	p.X.Label.Text = strings.Join(out, "\n")
@@ -211,7 +227,11 @@ func ScoreHistograms(res *voxelwise.Result, region string, m voxelwise.Metric) (
 	vals := make([][]float64, L)
 	var pooled []float64
 	for i, l := range res.Spec.Layers {
-		vals[i] = res.Values(l, region, m)
+		for _, v := range res.Values(l, region, m) {
+			if finite(v) {
+				vals[i] = append(vals[i], v)
+			}
+		}
 		pooled = append(pooled, vals[i]...)
 	}
 	if len(pooled) == 0 {
@@ -702,7 +722,10 @@ func ScoreScatter(a, b *voxelwise.Fit, m voxelwise.Metric, nameA, nameB string) 
 		}
 		top := math.Log10(float64(max(maxC, 2)))
 		d.s = densityScale(0, top)
-		p.Add(zx, zy, d, diag)
+		// A white halo keeps the diagonal visible over dark bins.
+		halo, _ := plotter.NewLine(diag.XYs)
+		halo.LineStyle = draw.LineStyle{Color: color.White, Width: vg.Points(2.6)}
+		p.Add(zx, zy, d, halo, diag)
 		p.Add(&tickedBar{s: d.s, label: "targets per bin", ticks: countTicks(maxC)})
 	} else {
 		var up, down, same plotter.XYs
@@ -802,25 +825,24 @@ func (d *density) DataRange() (xmin, xmax, ymin, ymax float64) {
 	return d.lo, hi, d.lo, hi
 }
 
-// viridis are the control colours of matplotlib's viridis map (van der
-// Walt & Smith), dark to light: perceptually uniform and readable with
-// colour-vision deficiencies.
-var viridis = []color.Color{
-	color.RGBA{0x44, 0x01, 0x54, 0xff}, color.RGBA{0x47, 0x2D, 0x7B, 0xff},
-	color.RGBA{0x3B, 0x52, 0x8B, 0xff}, color.RGBA{0x2C, 0x72, 0x8E, 0xff},
-	color.RGBA{0x21, 0x91, 0x8C, 0xff}, color.RGBA{0x28, 0xAE, 0x80, 0xff},
-	color.RGBA{0x5E, 0xC9, 0x62, 0xff}, color.RGBA{0xAD, 0xDC, 0x30, 0xff},
-	color.RGBA{0xFD, 0xE7, 0x25, 0xff},
+// ylGnBu are the control colours of ColorBrewer's YlGnBu sequential
+// scheme (Harrower & Brewer 2003) from dark to light, without its
+// near-white end: colour-blind safe, monotone in lightness.
+var ylGnBu = []color.Color{
+	color.RGBA{0x08, 0x1D, 0x58, 0xff}, color.RGBA{0x25, 0x34, 0x94, 0xff},
+	color.RGBA{0x22, 0x5E, 0xA8, 0xff}, color.RGBA{0x1D, 0x91, 0xC0, 0xff},
+	color.RGBA{0x41, 0xB6, 0xC4, 0xff}, color.RGBA{0x7F, 0xCD, 0xBB, 0xff},
+	color.RGBA{0xC7, 0xE9, 0xB4, 0xff},
 }
 
-// densityScale maps [lo, hi] to viridis reversed (Moreland's luminance
-// interpolation between its control colours): yellow for the fewest to
-// dark purple for the most, so that sparse bins stay visible on white
-// and dense ones stand out.
+// densityScale maps [lo, hi] to YlGnBu reversed (Moreland's luminance
+// interpolation between its control colours): pale green for the fewest
+// to dark blue for the most, so that sparse bins stay visible on white
+// without drawing the eye, and dense ones stand out.
 func densityScale(lo, hi float64) *scale {
 	const n = 256
 	s := &scale{lo: lo, hi: hi, colors: make([]color.Color, n), nan: color.White}
-	cm, err := moreland.NewLuminance(viridis)
+	cm, err := moreland.NewLuminance(ylGnBu)
 	if err == nil {
 		cm.SetMin(0)
 		cm.SetMax(1)
@@ -987,7 +1009,12 @@ func AlphaHistogram(f *voxelwise.Fit) (*plot.Plot, error) {
 	if k >= 2 {
 		l0 := math.Log10(alphas[order[0]])
 		d := (math.Log10(alphas[order[k-1]]) - l0) / float64(k-1)
-		logUniform = d > 0
+		logUniform = d > 0 && finite(d)
+		for _, a := range alphas {
+			if !(a > 0) || math.IsInf(a, 0) {
+				logUniform = false
+			}
+		}
 		for pos, i := range order {
 			if math.Abs(math.Log10(alphas[i])-(l0+float64(pos)*d)) > 1e-6*max(1, d) {
 				logUniform = false
@@ -1212,7 +1239,7 @@ func UnitMap(f *voxelwise.Fit, m voxelwise.Metric) (*plot.Plot, error) {
 		for i, u := range bad {
 			pts[i] = plotter.XY{X: u.x, Y: u.y}
 		}
-		p.Add(&plotter.Scatter{XYs: pts, GlyphStyle: draw.GlyphStyle{Color: color.Gray{0x90}, Radius: r, Shape: draw.RingGlyph{}}})
+		p.Add(&plotter.Scatter{XYs: pts, GlyphStyle: draw.GlyphStyle{Color: color.Gray{0x50}, Radius: r, Shape: draw.RingGlyph{}}})
 	}
 	pts := make(plotter.XYs, len(good))
 	cs := make([]color.Color, len(good))
@@ -1222,7 +1249,7 @@ func UnitMap(f *voxelwise.Fit, m voxelwise.Metric) (*plot.Plot, error) {
 	}
 	us := &unitScatter{pts: pts, colors: cs, r: r}
 	p.Add(us)
-	p.Add(&colorBar{s: sc, label: label})
+	p.Add(&tickedBar{s: sc, label: label, ticks: niceTicks(lo, mx, mx, 6)})
 	// Air around the outermost units, in data units.
 	xr, yr := newExtent(), newExtent()
 	for _, u := range append(good, bad...) {
