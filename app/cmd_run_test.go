@@ -194,5 +194,3 @@ func TestRunRecipeProblems(t *testing.T) {
 		t.Errorf("bad recipe: exit %d, %q", code, se.String())
 	}
 }
-
-

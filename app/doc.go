@@ -8,6 +8,8 @@
 //	alignscope rdm …           write the RDM of a data matrix as .npy
 //	alignscope compare …       write the comparison matrix of two RDM sets as .npy
 //	alignscope encode …        per-target ridge with cross-validated penalties: PREFIX_alpha.npy, PREFIX_r2.npy
+//	alignscope run RECIPE.toml --out DIR
+//	                           replay a recipe headless: tables, figures, methods text, report
 //	alignscope version         print the version and the BLAS in use
 //
 // --tour shows every panel of the demo project in turn, printing

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -36,8 +37,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return cmdRDM(args[1:], stdout, stderr)
 		case "compare":
 			return cmdCompare(args[1:], stdout, stderr)
+		case "extract":
+			return cmdExtract(args[1:], stdout, stderr)
 		case "encode":
 			return cmdEncode(args[1:], stdout, stderr)
+		case "run":
+			return cmdRun(args[1:], stdout, stderr)
 		case "version":
 			fmt.Fprintf(stdout, "alignscope %s (BLAS: %s)\n", version, blas.Name)
 			return 0
@@ -77,6 +82,10 @@ Usage:
                                             comparison matrix of two RDM sets (alignscope compare -h)
   alignscope encode --features X.npy --targets Y.npy [--folds 5] [--alphas -2,5,10] --out PREFIX
                                             per-target cross-validated ridge (alignscope encode -h)
+  alignscope run RECIPE.toml --out DIR      replay a recipe headless: tables, figures, methods, report
+  alignscope extract --model NET.onnx --images DIR [--layers a,b,c] --out DIR
+                                            run an ONNX network over stimulus images: one
+                                            float32 .npy per layer (alignscope extract -h)
   alignscope version                        version and linear-algebra back end
 
 `)
@@ -137,8 +146,16 @@ func gui(demo, tour bool, stdin io.Reader, stdout, stderr io.Writer) int {
 		}()
 	}
 	mw.StartJobsRefresh()
+	if !tour {
+		// autosave every few minutes; after an unclean exit, offer the
+		// last autosave first
+		mw.StartAutosave("", 3*time.Minute)
+	}
 	w.ShowAndRun()
 	mw.StopJobsRefresh()
+	if !tour {
+		mw.StopAutosave()
+	}
 	ws.Jobs.CancelAll()
 	return status
 }

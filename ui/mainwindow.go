@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"io/fs"
 	"sync"
 	"time"
@@ -12,6 +13,9 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/alignscope/alignscope/core/data"
+	"github.com/alignscope/alignscope/core/rsa"
+	"github.com/alignscope/alignscope/core/voxelwise"
 	"github.com/alignscope/alignscope/core/workspace"
 )
 
@@ -40,6 +44,7 @@ type MainWindow struct {
 	jobs     *JobsPanel
 	stimTabs *container.AppTabs
 	rsa      *RSAPage
+	dataSig  string
 	enc      *EncodingPage
 	selected string
 	openForm *dialog.FormDialog
@@ -74,6 +79,8 @@ func NewMainWindow(w fyne.Window, ws *workspace.Workspace, opts Options) *MainWi
 	main.Offset = 0.84
 	w.SetContent(main)
 	w.SetMainMenu(mw.menu())
+	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault},
+		func(fyne.Shortcut) { mw.Save() })
 	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault},
 		func(fyne.Shortcut) { mw.ws.Undo() })
 	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift},
@@ -84,10 +91,27 @@ func NewMainWindow(w fyne.Window, ws *workspace.Workspace, opts Options) *MainWi
 }
 
 func (mw *MainWindow) menu() *fyne.MainMenu {
+	save := fyne.NewMenuItem("Save project", mw.Save)
+	save.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}
+	recent := fyne.NewMenuItem("Recent projects", nil)
+	recent.ChildMenu = fyne.NewMenu("", mw.RecentMenuItems()...)
+	exports := fyne.NewMenuItem("Export", nil)
+	exports.ChildMenu = fyne.NewMenu("",
+		fyne.NewMenuItem("Recipe (rerun headless)…", mw.ShowExportRecipeDialog),
+		fyne.NewMenuItem("Methods text…", mw.ShowExportMethodsDialog),
+		fyne.NewMenuItem("Report (PDF and HTML)…", mw.ShowExportReportDialog),
+	)
 	file := fyne.NewMenu("File",
+		fyne.NewMenuItem("Open project…", mw.ShowOpenProjectDialog),
+		recent,
+		save,
+		fyne.NewMenuItem("Save project as…", mw.ShowSaveAsDialog),
+		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Open data file…", mw.ShowOpenDialog),
 		fyne.NewMenuItem("Open data folder…", mw.ShowOpenFolderDialog),
 		fyne.NewMenuItem("Open demo project", func() { mw.OpenDemo() }),
+		fyne.NewMenuItemSeparator(),
+		exports,
 	)
 	if mw.opts.OnQuit != nil {
 		q := fyne.NewMenuItem("Quit", mw.opts.OnQuit)
@@ -157,6 +181,12 @@ func (mw *MainWindow) showPage(id string) {
 
 func (mw *MainWindow) refresh() {
 	p := mw.ws.Project()
+	// results computed on other data must not be shown from the caches
+	if sig := dataSignature(p); sig != mw.dataSig {
+		mw.dataSig = sig
+		mw.rsa.cache = map[string]*rsa.Result{}
+		mw.enc.cache = map[string]*voxelwise.Result{}
+	}
 	mw.Win.SetTitle("Alignscope — " + p.Name)
 	mw.tree.Refresh()
 	mw.showPage(mw.selected)
@@ -185,4 +215,9 @@ func (mw *MainWindow) showAbout() {
 			"A workbench for testing neural networks as models of the brain: "+
 			"representational similarity analysis, encoding models and lesions.\n\n"+
 			"Linear algebra: "+mw.opts.BLAS)
+}
+
+// dataSignature identifies the data of a project: its sources and edits.
+func dataSignature(p *data.Project) string {
+	return fmt.Sprintf("%q|%v|%v", p.Name, p.Sources, p.Edits)
 }

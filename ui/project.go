@@ -192,8 +192,8 @@ func (mw *MainWindow) dropForeignAnalyses(ps *projectState) {
 	}
 }
 
-// Analyses returns the analyses recorded so far, with the RSA page's
-// results included. Call on the UI goroutine.
+// Analyses returns (copies of) the analyses recorded so far, with the
+// RSA page's results included. Call on the UI goroutine.
 func (mw *MainWindow) Analyses() []*project.Analysis {
 	ps := mw.projState()
 	mw.dropForeignAnalyses(ps)
@@ -207,7 +207,12 @@ func (mw *MainWindow) Analyses() []*project.Analysis {
 		r := pg.cache[k]
 		mw.RecordAnalysis(project.KindRSA, r.Spec, r)
 	}
-	return append([]*project.Analysis(nil), ps.analyses...)
+	out := make([]*project.Analysis, len(ps.analyses))
+	for i, a := range ps.analyses {
+		c := *a // a snapshot: jobs read it while the page may record more
+		out[i] = &c
+	}
+	return out
 }
 
 // ProjectState gathers what a project file records: the project, the
@@ -331,7 +336,7 @@ func (mw *MainWindow) restorePageState(ui map[string]string, as []*project.Analy
 // SaveProject saves the project as the folder dir (NAME.alignscope) in a
 // background job: sources with checksums, edits, analyses with their
 // settings and cached results, and the pages' selections. The previous
-// project in dir stays whole if saving fails.
+// project in dir stays whole if saving fails. Call on the UI goroutine.
 func (mw *MainWindow) SaveProject(dir string) *job.Job {
 	st := mw.ProjectState()
 	st.UI["project.dir"] = dir
@@ -497,6 +502,7 @@ func (mw *MainWindow) addRecent(dir string) {
 		}
 	}
 	app.Preferences().SetStringList(recentKey, list)
+	mw.Win.SetMainMenu(mw.menu()) // File → Recent projects lists it now
 }
 
 // RecentMenuItems are menu items opening the recent projects (for File →
@@ -594,19 +600,21 @@ func (mw *MainWindow) ShowOpenProjectDialog() {
 }
 
 // ExportRecipe writes the project's recipe: sources, edits and every
-// analysis with its settings and seeds, for `alignscope run`.
+// analysis with its settings and seeds, for `alignscope run`. Call on the
+// UI goroutine.
 func (mw *MainWindow) ExportRecipe(path string) error {
 	return project.WriteRecipe(path, mw.ProjectState(), project.SaveOptions{Software: mw.Software()})
 }
 
-// ExportMethods writes the methods text: a paragraph per analysis.
+// ExportMethods writes the methods text: a paragraph per analysis. Call
+// on the UI goroutine.
 func (mw *MainWindow) ExportMethods(path string) error {
 	return project.WriteMethods(path, mw.Analyses(), mw.Software())
 }
 
 // ExportReport writes the report as PDF to path and as HTML beside it,
 // in a background job: the project summary, and per analysis its
-// methods, every figure and the tables.
+// methods, every figure and the tables. Call on the UI goroutine.
 func (mw *MainWindow) ExportReport(path string) *job.Job {
 	st := mw.ProjectState()
 	sw := mw.Software()

@@ -15,6 +15,7 @@ import (
 	"github.com/alignscope/alignscope/core/inference"
 	"github.com/alignscope/alignscope/core/job"
 	"github.com/alignscope/alignscope/core/rsa"
+	"github.com/alignscope/alignscope/io/project"
 	"github.com/alignscope/alignscope/ui/figure"
 )
 
@@ -289,6 +290,7 @@ func (pg *RSAPage) Run() {
 				}
 				pg.cache[spec.Key()] = res
 				pg.runInfo.SetText("")
+				pg.mw.RecordAnalysis(project.KindRSA, spec, res)
 				pg.show(res)
 			})
 		})

@@ -64,6 +64,10 @@ type Spec struct {
 	// Compare is the RDM comparison method of core/compare ("":
 	// DefaultCompare).
 	Compare string
+	// Encoding regions add the encoding score of each (kernel ridge
+	// re-fitted for every lesion: costly for many stimuli, see the
+	// package documentation).
+	Encoding []EncodingRegion
 	// Readout, if not nil, adds the decoding accuracy of a descriptor.
 	Readout *Readout
 	// Detail is the fraction at which Result.Detail shows the RDMs and
@@ -88,11 +92,11 @@ type Spec struct {
 // accuracy) along the curve. Changes are lesioned − intact: negative
 // means the lesion hurt.
 type Effect struct {
-	// Name is the region, or "decoding <descriptor>".
+	// Name is the region, "encoding <region>" or "decoding <descriptor>".
 	Name string
-	// Kind is "rsa" or "decoding".
+	// Kind is "rsa", "encoding" or "decoding".
 	Kind string
-	// Measure is the RDM comparison or "accuracy".
+	// Measure is the RDM comparison, "median r" or "accuracy".
 	Measure string
 	// Intact is the score of the intact layer.
 	Intact float64
@@ -181,7 +185,7 @@ func (s *Spec) validate() ([]float64, error) {
 	if s.draws() < 1 {
 		return nil, fmt.Errorf("the random null needs at least 1 draw per fraction, asked for %d", s.Draws)
 	}
-	if len(s.Regions) == 0 && s.Readout == nil {
+	if len(s.Regions) == 0 && s.Readout == nil && len(s.Encoding) == 0 {
 		return nil, fmt.Errorf("choose at least one brain region or a decoding readout to measure")
 	}
 	if s.Readout != nil && len(s.Readout.Labels) != n {
@@ -283,15 +287,19 @@ func Run(ctx context.Context, spec Spec, rep *job.Reporter) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	encs, err := encScorers(spec.Encoding, lg)
+	if err != nil {
+		return nil, err
+	}
 	workers := max(1, runtime.GOMAXPROCS(0))
-	ev := newEvaluator(lg, regions, dec, workers)
+	ev := newEvaluator(lg, regions, encs, dec, workers)
 	E := ev.effects()
 
 	// Intact.
 	intact := make([]float64, E)
 	b := ev.get()
 	constant := make([]bool, n)
-	lg.lesioned(b.g, ev.empty, false, constant)
+	lg.lesioned(b.g, ev.empty, false, constant, b.muL)
 	err = ev.eval(ctx, b.g, constant, b, intact)
 	ev.put(b)
 	if err != nil {
@@ -346,10 +354,13 @@ func Run(ctx context.Context, spec Spec, rep *job.Reporter) (*Result, error) {
 	for k := 0; k < E; k++ {
 		eff := Effect{Intact: intact[k], Chance: math.NaN(),
 			Ceiling: inference.Ceiling{Lower: math.NaN(), Upper: math.NaN()}}
-		if k < len(regions) {
+		switch {
+		case k < len(regions):
 			eff.Name, eff.Kind, eff.Measure = regions[k].name, "rsa", method
 			eff.Ceiling, eff.CeilingNote = regions[k].ceil, regions[k].ceilErr
-		} else {
+		case k < len(regions)+len(encs):
+			eff.Name, eff.Kind, eff.Measure = "encoding "+encs[k-len(regions)].name, "encoding", "median r"
+		default:
 			eff.Name, eff.Kind, eff.Measure = "decoding "+spec.Readout.Descriptor, "decoding", "accuracy"
 			eff.Chance = dec.Chance()
 		}
@@ -425,7 +436,7 @@ func detail(ctx context.Context, ev *evaluator, plan *Plan, f float64, rep *job.
 	d := &Detail{Fraction: f, Units: units}
 	// Intact.
 	b := ev.get()
-	lg.lesioned(b.g, ev.empty, false, b.constant)
+	lg.lesioned(b.g, ev.empty, false, b.constant, b.muL)
 	d.IntactRDM = &rdm.RDM{N: lg.n, Vec: make([]float64, rdm.Pairs(lg.n)), Method: "correlation"}
 	correlationRDM(b.g, b.constant, d.IntactRDM.Vec)
 	if ev.dec != nil {
@@ -571,10 +582,14 @@ func Effects(ctx context.Context, spec Spec, units []int) (intact, lesioned []fl
 	if err != nil {
 		return nil, nil, err
 	}
-	ev := newEvaluator(lg, regions, dec, max(1, runtime.GOMAXPROCS(0)))
+	encs, err := encScorers(spec.Encoding, lg)
+	if err != nil {
+		return nil, nil, err
+	}
+	ev := newEvaluator(lg, regions, encs, dec, max(1, runtime.GOMAXPROCS(0)))
 	intact = make([]float64, ev.effects())
 	b := ev.get()
-	lg.lesioned(b.g, ev.empty, false, b.constant)
+	lg.lesioned(b.g, ev.empty, false, b.constant, b.muL)
 	err = ev.eval(ctx, b.g, b.constant, b, intact)
 	ev.put(b)
 	if err != nil {
@@ -585,4 +600,16 @@ func Effects(ctx context.Context, spec Spec, units []int) (intact, lesioned []fl
 		return nil, nil, err
 	}
 	return intact, scores[0][0], nil
+}
+
+func encScorers(regions []EncodingRegion, lg *layerGram) ([]*encScorer, error) {
+	var out []*encScorer
+	for _, r := range regions {
+		sc, err := newEncScorer(r, lg)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sc)
+	}
+	return out, nil
 }

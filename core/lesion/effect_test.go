@@ -15,6 +15,7 @@ import (
 	"github.com/alignscope/alignscope/core/compare"
 	"github.com/alignscope/alignscope/core/data"
 	"github.com/alignscope/alignscope/core/decode"
+	"github.com/alignscope/alignscope/core/encoding"
 	"github.com/alignscope/alignscope/core/inference"
 	"github.com/alignscope/alignscope/core/rdm"
 	"gonum.org/v1/gonum/mat"
@@ -188,7 +189,7 @@ func TestLesionedGramMatchesDirect(t *testing.T) {
 				lg.addUnits(s, blk, 0, set, make([]float64, n*p))
 				got := mat.NewSymDense(n, nil)
 				constant := make([]bool, n)
-				lg.lesioned(got, s, kept, constant)
+				lg.lesioned(got, s, kept, constant, nil)
 				for i := 0; i < n; i++ {
 					for j := i; j < n; j++ {
 						if d := math.Abs(got.At(i, j) - want.At(i, j)); d > 1e-11*scale {
@@ -571,6 +572,61 @@ func TestFastCeilingMatchesInference(t *testing.T) {
 		}
 		if math.Abs(sc.ceil.Lower-want.Lower) > 1e-12 || math.Abs(sc.ceil.Upper-want.Upper) > 1e-12 {
 			t.Errorf("%s: ceiling %+v, inference %+v", method, sc.ceil, want)
+		}
+	}
+}
+
+// The encoding effect equals kernel ridge re-fitted from scratch on the
+// lesioned layer (encoding.LinearGram of the zeroed matrix).
+func TestEncodingMatchesRecomputation(t *testing.T) {
+	ctx := context.Background()
+	x := reluLayer(30, 40, 6)
+	r := rand.New(rand.NewPCG(4, 4))
+	xd, _ := data.ReadAll(x)
+	var recs []data.Matrix
+	for s := 0; s < 2; s++ {
+		y := mat.NewDense(30, 7, nil)
+		for i := 0; i < 30; i++ {
+			for v := 0; v < 7; v++ {
+				y.Set(i, v, xd.At(i, v)+xd.At(i, 10+v)+0.5*r.NormFloat64()+3)
+			}
+		}
+		recs = append(recs, data.Dense{M: y})
+	}
+	opt := &encoding.CVOptions{Alphas: encoding.DefaultAlphas(-2, 3, 6), K: 5}
+	plan, _ := Variance(ctx, x)
+	for _, fill := range []Fill{Zero, Mean} {
+		res, err := Run(ctx, Spec{Layer: x, Plan: plan, Fill: fill, Draws: 2, Seed: 1, Fractions: []float64{0, 0.1, 0.5, 0.8},
+			Encoding: []EncodingRegion{{Name: "V", Recordings: recs, Options: opt}}, Exact: true}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := res.Effects[0]
+		if e.Kind != "encoding" || e.Name != "encoding V" {
+			t.Fatalf("effect %s %s", e.Kind, e.Name)
+		}
+		for f, fr := range res.Fractions {
+			units, _ := plan.Lesion(fr)
+			var m data.Matrix = x
+			if len(units) > 0 {
+				m, _ = NewLesioned(ctx, x, units, fill)
+			}
+			k, err := encoding.LinearGram(ctx, m, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := 0.0
+			for _, y := range recs {
+				o := *opt
+				cv, err := encoding.RidgeCVGram(ctx, k, y, &o, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want += encoding.Median(cv.R) / 2
+			}
+			if got := e.Intact + e.Targeted[f]; math.Abs(got-want) > 1e-9 {
+				t.Errorf("%s fill at %g%%: encoding score %.12g, recomputed %.12g", fill, 100*fr, got, want)
+			}
 		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 type evaluator struct {
 	lg      *layerGram
 	regions []*rsaScorer
+	encs    []*encScorer
 	dec     *decode.Plan
 	// pool hands out per-worker scratch space.
 	pool chan *evalBuf
@@ -27,6 +28,8 @@ type evaluator struct {
 type evalBuf struct {
 	g        *mat.SymDense
 	constant []bool
+	muL      []float64
+	kenc     *mat.SymDense
 	vec      []float64
 	score    scoreBuf
 	gather   []float64
@@ -34,8 +37,8 @@ type evalBuf struct {
 	z32      []float32
 }
 
-func newEvaluator(lg *layerGram, regions []*rsaScorer, dec *decode.Plan, workers int) *evaluator {
-	e := &evaluator{lg: lg, regions: regions, dec: dec, pool: make(chan *evalBuf, workers), empty: newSetSums(lg.n)}
+func newEvaluator(lg *layerGram, regions []*rsaScorer, encs []*encScorer, dec *decode.Plan, workers int) *evaluator {
+	e := &evaluator{lg: lg, regions: regions, encs: encs, dec: dec, pool: make(chan *evalBuf, workers), empty: newSetSums(lg.n)}
 	// Regions with the same valid pairs share one mask, so the layer
 	// RDM's ranks are computed once for all of them.
 	for i, r := range regions {
@@ -53,7 +56,7 @@ func newEvaluator(lg *layerGram, regions []*rsaScorer, dec *decode.Plan, workers
 }
 
 func (e *evaluator) effects() int {
-	k := len(e.regions)
+	k := len(e.regions) + len(e.encs)
 	if e.dec != nil {
 		k++
 	}
@@ -66,6 +69,7 @@ func (e *evaluator) get() *evalBuf {
 	if b.g == nil {
 		b.g = mat.NewSymDense(n, nil)
 		b.constant = make([]bool, n)
+		b.muL = make([]float64, n)
 		b.vec = make([]float64, n*(n-1)/2)
 	}
 	return b
@@ -74,8 +78,9 @@ func (e *evaluator) get() *evalBuf {
 func (e *evaluator) put(b *evalBuf) { e.pool <- b }
 
 // eval scores the lesioned Gram g (upper triangle) with constant
-// patterns marked; scores get one value per effect. It fills b.vec with
-// the lesioned layer's correlation RDM.
+// patterns marked and the lesioned row means in b.muL; scores get one
+// value per effect: the RSA regions, the encoding regions, the readout.
+// It fills b.vec with the lesioned layer's correlation RDM.
 func (e *evaluator) eval(ctx context.Context, g *mat.SymDense, constant []bool, b *evalBuf, scores []float64) error {
 	if len(e.regions) > 0 {
 		correlationRDM(g, constant, b.vec)
@@ -88,12 +93,25 @@ func (e *evaluator) eval(ctx context.Context, g *mat.SymDense, constant []bool, 
 		}
 		scores[r] = v
 	}
+	if len(e.encs) > 0 {
+		if b.kenc == nil {
+			b.kenc = mat.NewSymDense(e.lg.n, nil)
+		}
+		e.lg.encodingKernel(g, b.muL, b.kenc)
+		for k, sc := range e.encs {
+			v, err := sc.score(ctx, b.kenc)
+			if err != nil {
+				return err
+			}
+			scores[len(e.regions)+k] = v
+		}
+	}
 	if e.dec != nil {
 		res, err := e.dec.Kernel(ctx, g)
 		if err != nil {
 			return fmt.Errorf("decoding: %w", err)
 		}
-		scores[len(e.regions)] = res.Accuracy
+		scores[len(e.regions)+len(e.encs)] = res.Accuracy
 	}
 	return nil
 }
@@ -223,8 +241,22 @@ func (e *evaluator) evalOrders(ctx context.Context, orders [][][]int, counts []i
 			accs[o] = make([]acc32, nb)
 		}
 	}
+	var z32 []float32 // the block centred and rounded to float32, shared by the orders
 	if nb > 0 {
 		err := readSpans(ctx, lg.x, spans(need, lg.width), func(j0, j1 int, blk *mat.Dense) error {
+			if single {
+				w := j1 - j0
+				if cap(z32) < n*w {
+					z32 = make([]float32, n*lg.width)
+				}
+				z32 = z32[:n*w]
+				for i := 0; i < n; i++ {
+					row, dst, m := blk.RawRowView(i), z32[i*w:(i+1)*w], lg.mu[i]
+					for k, v := range row {
+						dst[k] = float32(v - m)
+					}
+				}
+			}
 			return forEach(ctx, len(orders), func(o int) error {
 				b := e.get()
 				defer e.put(b)
@@ -246,7 +278,7 @@ func (e *evaluator) evalOrders(ctx context.Context, orders [][][]int, counts []i
 						continue
 					}
 					if single {
-						lg.addUnits32(sums[o][j], &accs[o][j], blk, j0, cs, &b.z32)
+						lg.addUnits32(sums[o][j], &accs[o][j], z32, j1-j0, j0, cs, &b.z32)
 						continue
 					}
 					if len(b.gather) < n*len(cs) {
@@ -297,7 +329,7 @@ func (e *evaluator) evalOrders(ctx context.Context, orders [][][]int, counts []i
 		case 3:
 			s, kept = e.empty, true
 		}
-		lg.lesioned(b.g, s, kept, b.constant)
+		lg.lesioned(b.g, s, kept, b.constant, b.muL)
 		if err := e.eval(ctx, b.g, b.constant, b, scores[o][f]); err != nil {
 			return err
 		}

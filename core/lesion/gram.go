@@ -188,7 +188,7 @@ func (lg *layerGram) addMeans(s *setSums, j0 int, cols []int) {
 
 // chunk32 is about the number of columns whose float32 products are
 // summed in float32 before the sum is added to the float64 accumulator.
-const chunk32 = 4096
+const chunk32 = 16384
 
 // acc32 accumulates products in float32 for one set.
 type acc32 struct {
@@ -216,44 +216,45 @@ func (a *acc32) flush(s *setSums) {
 // addUnits32 is addUnits with the products Z_c·Z_cᵀ formed in float32
 // (ssyrk, about twice as fast) and summed in float32 over about chunk32
 // columns at a time, each partial sum then added to the float64
-// accumulator. The centred values are rounded to float32 (relative error
-// 6·10⁻⁸) and a partial sum carries a relative error of order 10⁻⁶; the
-// row sums r_S stay in float64. z is scratch space.
-func (lg *layerGram) addUnits32(s *setSums, a *acc32, b *mat.Dense, j0 int, cols []int, z *[]float32) {
-	n, w := lg.n, len(cols)
-	if w == 0 {
+// accumulator. zc is the block (n × w) centred by the row means and
+// rounded to float32 (relative error 6·10⁻⁸); a partial sum carries a
+// relative error of order 10⁻⁶, and so do the row sums r_S, formed from
+// zc in float64. scratch holds the gathered columns.
+func (lg *layerGram) addUnits32(s *setSums, a *acc32, zc []float32, w, j0 int, cols []int, scratch *[]float32) {
+	n, k := lg.n, len(cols)
+	if k == 0 {
 		return
 	}
 	if a.c == nil {
 		a.c = make([]float32, n*n)
 	}
-	if len(*z) < n*w {
-		*z = make([]float32, n*w)
+	if len(*scratch) < n*k {
+		*scratch = make([]float32, n*max(k, min(w, 2*k)))
 	}
-	zz := (*z)[:n*w]
+	z := (*scratch)[:n*k]
 	for i := 0; i < n; i++ {
-		row, dst, m := b.RawRowView(i), zz[i*w:(i+1)*w], lg.mu[i]
+		row, dst := zc[i*w:(i+1)*w], z[i*k:(i+1)*k]
 		r := 0.0
 		for t, c := range cols {
 			v := row[c]
-			r += v
-			dst[t] = float32(v - m)
+			r += float64(v)
+			dst[t] = v
 		}
-		s.r[i] += r
+		s.r[i] += r + float64(k)*lg.mu[i]
 	}
 	lg.addMeans(s, j0, cols)
-	blas32.Syrk(blas.NoTrans, 1, blas32.General{Rows: n, Cols: w, Stride: w, Data: zz}, 1,
+	blas32.Syrk(blas.NoTrans, 1, blas32.General{Rows: n, Cols: k, Stride: k, Data: z}, 1,
 		blas32.Symmetric{Uplo: blas.Upper, N: n, Stride: n, Data: a.c})
-	a.cols += w
+	a.cols += k
 	if a.cols >= chunk32 {
 		a.flush(s)
 	}
 }
 
 // lesioned writes to dst (upper triangle) the centred Gram G_L of the
-// layer with the units of a set S silenced, and to constant whether each
+// layer with the units of a set S silenced, to constant whether each
 // lesioned pattern is constant over units (its correlation distances are
-// then undefined).
+// then undefined), and to muL (if not nil) the lesioned row means.
 //
 // With Z_c the silenced columns centred by the intact row means, V the
 // values they are replaced with minus the row means (−μ for Zero,
@@ -265,10 +266,10 @@ func (lg *layerGram) addUnits32(s *setSums, a *acc32, b *mat.Dense, j0 int, cols
 // S and G − Z_c·Z_cᵀ = G − C_S; if kept is true, s holds the sums of the
 // kept units T and G − C_S = C_T, the other sums following from the
 // layer's totals.
-func (lg *layerGram) lesioned(dst *mat.SymDense, s *setSums, kept bool, constant []bool) {
+func (lg *layerGram) lesioned(dst *mat.SymDense, s *setSums, kept bool, constant []bool, muL []float64) {
 	n, p := lg.n, float64(lg.p)
 	if kept && s.k == 0 {
-		lg.allSilenced(dst, constant)
+		lg.allSilenced(dst, constant, muL)
 		return
 	}
 	k, m1, m2 := float64(s.k), s.m1, s.m2
@@ -289,6 +290,11 @@ func (lg *layerGram) lesioned(dst *mat.SymDense, s *setSums, kept bool, constant
 	if lg.fill == Mean {
 		for i := range w {
 			w[i] -= m1
+		}
+	}
+	if muL != nil {
+		for i := range muL {
+			muL[i] = lg.mu[i] - w[i]/p
 		}
 	}
 	for i := 0; i < n; i++ {
@@ -322,11 +328,15 @@ func (lg *layerGram) lesioned(dst *mat.SymDense, s *setSums, kept bool, constant
 // pattern is 0 (constant); with Mean every pattern is the vector of unit
 // means m, so G_L = ‖m − m̄‖²·11ᵀ and all patterns are equal (distance 0)
 // unless the unit means are all equal (constant patterns).
-func (lg *layerGram) allSilenced(dst *mat.SymDense, constant []bool) {
+func (lg *layerGram) allSilenced(dst *mat.SymDense, constant []bool, muL []float64) {
 	d := dst.RawSymmetric()
-	v := 0.0
+	v, mean := 0.0, 0.0
 	if lg.fill == Mean {
 		v = lg.m2 - lg.m1*lg.m1/float64(lg.p)
+		mean = lg.m1 / float64(lg.p)
+	}
+	for i := range muL {
+		muL[i] = mean
 	}
 	if v <= 1e-10*lg.m2 {
 		v = 0

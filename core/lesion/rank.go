@@ -22,6 +22,9 @@ type ranker struct {
 // slices.SortFunc rather than by insertion.
 const crowded = 32
 
+// bucketRatio is the mean number of values per bucket.
+const bucketRatio = 1
+
 // rank writes the average ranks of x (no NaN) to dst.
 func (r *ranker) rank(x, dst []float64) {
 	m := len(x)
@@ -44,24 +47,25 @@ func (r *ranker) rank(x, dst []float64) {
 	if cap(r.vals) < m {
 		r.vals, r.order, r.count = make([]float64, m), make([]int32, m), make([]int32, m+1)
 	}
-	vals, order, count := r.vals[:m], r.order[:m], r.count[:m+1]
+	nb := max(1, m/bucketRatio)
+	vals, order, count := r.vals[:m], r.order[:m], r.count[:nb+1]
 	clear(count)
-	scale := float64(m) / (hi - lo)
+	scale := float64(nb) / (hi - lo)
 	if math.IsInf(scale, 0) || math.IsInf(hi-lo, 0) {
 		scale = 0 // range overflow or underflow: one bucket, sorted whole
 	}
 	bucket := func(v float64) int {
 		b := int((v - lo) * scale)
-		return min(max(b, 0), m-1)
+		return min(max(b, 0), nb-1)
 	}
 	for _, v := range x {
 		count[bucket(v)+1]++
 	}
-	for b := 1; b <= m; b++ {
+	for b := 1; b <= nb; b++ {
 		count[b] += count[b-1]
 	}
 	// count[b] is now the start of bucket b; scatter, advancing it.
-	next := count[:m]
+	next := count[:nb]
 	for i, v := range x {
 		b := bucket(v)
 		pos := next[b]
@@ -71,7 +75,7 @@ func (r *ranker) rank(x, dst []float64) {
 	}
 	// After the scatter next[b] is the end of bucket b = start of b+1.
 	start := int32(0)
-	for b := 0; b < m; b++ {
+	for b := 0; b < nb; b++ {
 		end := next[b]
 		if end-start > 1 {
 			sortBucket(vals[start:end], order[start:end])

@@ -36,6 +36,9 @@ type rsaScorer struct {
 	// mean of dot products.
 	fast  bool
 	feat  *mat.Dense
+	// mfeat is the mean of the subjects' features: the mean of the dot
+	// products is the dot product with the mean.
+	mfeat []float64
 	scale float64 // rho-a: 12/(m³ − m)
 	ceil  inference.Ceiling
 	// ceilErr says why the ceiling is NaN.
@@ -91,6 +94,12 @@ func newRSAScorer(r Region, method string, n int) (*rsaScorer, error) {
 		}
 		mf := float64(sc.nValid)
 		sc.scale = 12 / (mf*mf*mf - mf)
+		sc.mfeat = make([]float64, sc.nValid)
+		for i := 0; i < s; i++ {
+			for k, v := range sc.feat.RawRowView(i) {
+				sc.mfeat[k] += v / float64(s)
+			}
+		}
 	}
 	sc.ceil = inference.Ceiling{Lower: math.NaN(), Upper: math.NaN()}
 	switch {
@@ -264,20 +273,18 @@ func (sc *rsaScorer) score(vec []float64, b *scoreBuf) (float64, error) {
 		}
 		x, f := b.pick[:sc.nValid], b.feat[:sc.nValid]
 		if b.fgen != b.gen || b.fmask != &sc.valid[0] || b.fmethod != sc.method {
-			pick(vec, sc.valid, x)
+			if sc.nValid == sc.m {
+				x = vec
+			} else {
+				pick(vec, sc.valid, x)
+			}
 			sc.transform(x, f, &b.rk)
 			b.fgen, b.fmask, b.fmethod = b.gen, &sc.valid[0], sc.method
 		}
-		s, _ := sc.feat.Dims()
-		total := 0.0
-		for i := 0; i < s; i++ {
-			d := 0.0
-			for k, v := range sc.feat.RawRowView(i) {
-				d += v * f[k]
-			}
-			total += d
+		out := 0.0
+		for k, v := range sc.mfeat {
+			out += v * f[k]
 		}
-		out := total / float64(s)
 		if sc.method == "rho-a" {
 			out *= sc.scale
 		}

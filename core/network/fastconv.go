@@ -1,6 +1,7 @@
 package network
 
 import (
+	"math"
 	"slices"
 
 	"github.com/gomlx/gomlx/backends"
@@ -200,4 +201,111 @@ func (b *im2colBuilder) Pad(x, fill backends.Op, axesConfig ...backends.PadAxis)
 		dims[axis] += a.Start + a.End
 	}
 	return x, nil
+}
+
+// ReduceWindow implements backends.Builder for max and sum pooling of
+// float32 without dilation (SimpleGo's generic ReduceWindow walks every
+// window element by element): the result is the elementwise max (or sum)
+// of one strided slice of the padded operand per window position,
+//
+//	y[o] = max_{e ∈ window} pad(x)[o·s + e]
+//
+// with padding −∞ for max and 0 for sum. Windows of more than 32
+// positions go to the wrapped back end.
+func (b *im2colBuilder) ReduceWindow(x backends.Op, reductionType backends.ReduceOpType,
+	windowDimensions, strides, baseDilations, windowDilations []int, paddings [][2]int) (backends.Op, error) {
+	fallback := func() (backends.Op, error) {
+		return b.Builder.ReduceWindow(x, reductionType, windowDimensions, strides, baseDilations, windowDilations, paddings)
+	}
+	xs, err := b.OpShape(x)
+	if err != nil || xs.DType != dtypes.Float32 || (reductionType != backends.ReduceOpMax && reductionType != backends.ReduceOpSum) ||
+		(baseDilations != nil && !allOnes(baseDilations)) || (windowDilations != nil && !allOnes(windowDilations)) {
+		return fallback()
+	}
+	r := xs.Rank()
+	if len(windowDimensions) != r || (strides != nil && len(strides) != r) || (paddings != nil && len(paddings) != r) {
+		return fallback()
+	}
+	s := strides
+	if s == nil {
+		s = windowDimensions
+	}
+	count := 1
+	for _, w := range windowDimensions {
+		count *= w
+	}
+	if count < 1 || count > 32 {
+		return fallback()
+	}
+	padded := false
+	axes := make([]backends.PadAxis, r)
+	dims := slices.Clone(xs.Dimensions)
+	for i := range r {
+		if paddings != nil && (paddings[i][0] != 0 || paddings[i][1] != 0) {
+			if paddings[i][0] < 0 || paddings[i][1] < 0 {
+				return fallback()
+			}
+			padded = true
+			axes[i] = backends.PadAxis{Start: paddings[i][0], End: paddings[i][1]}
+			dims[i] += paddings[i][0] + paddings[i][1]
+		}
+		if s[i] < 1 || dims[i] < windowDimensions[i] {
+			return fallback()
+		}
+	}
+	if padded {
+		fill := float32(0)
+		if reductionType == backends.ReduceOpMax {
+			fill = float32(math.Inf(-1))
+		}
+		f, err := b.Constant([]float32{fill})
+		if err != nil {
+			return nil, err
+		}
+		if f, err = b.Reshape(f); err != nil {
+			return nil, err
+		}
+		if x, err = b.Pad(x, f, axes...); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]int, r)
+	for i := range r {
+		out[i] = (dims[i]-windowDimensions[i])/s[i] + 1
+	}
+	var acc backends.Op
+	off := make([]int, r)
+	for {
+		starts := slices.Clone(off)
+		limits := make([]int, r)
+		for i := range r {
+			limits[i] = off[i] + (out[i]-1)*s[i] + 1
+		}
+		part, err := b.Slice(x, starts, limits, s)
+		if err != nil {
+			return nil, err
+		}
+		if acc == nil {
+			acc = part
+		} else if reductionType == backends.ReduceOpMax {
+			acc, err = b.Max(acc, part)
+		} else {
+			acc, err = b.Add(acc, part)
+		}
+		if err != nil {
+			return nil, err
+		}
+		// Next window offset (odometer over the window dimensions).
+		i := r - 1
+		for ; i >= 0; i-- {
+			off[i]++
+			if off[i] < windowDimensions[i] {
+				break
+			}
+			off[i] = 0
+		}
+		if i < 0 {
+			return acc, nil
+		}
+	}
 }

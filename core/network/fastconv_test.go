@@ -107,3 +107,44 @@ func TestPad(t *testing.T) {
 		t.Errorf("Pad = %v, want %v", got, want)
 	}
 }
+
+// TestReduceWindow: max and sum pooling by strided slices equal SimpleGo's
+// ReduceWindow, with strides, padding and windows that overlap.
+func TestReduceWindow(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	x := randArray(r, 2, 3, 9, 8)
+	for _, c := range []struct {
+		op      backends.ReduceOpType
+		window  []int
+		strides []int
+		pads    [][2]int
+	}{
+		{backends.ReduceOpMax, []int{1, 1, 2, 2}, nil, nil},
+		{backends.ReduceOpMax, []int{1, 1, 3, 3}, []int{1, 1, 2, 2}, [][2]int{{0, 0}, {0, 0}, {1, 1}, {1, 1}}},
+		{backends.ReduceOpSum, []int{1, 1, 3, 2}, []int{1, 1, 2, 1}, [][2]int{{0, 0}, {0, 0}, {1, 0}, {0, 1}}},
+		{backends.ReduceOpMax, []int{1, 1, 9, 8}, []int{1, 1, 1, 1}, nil},
+	} {
+		run := func(be backends.Backend) []float32 {
+			var out []float32
+			err := graphErr(func() {
+				e := graph.MustNewExec(be, func(x *graph.Node) *graph.Node {
+					return graph.BackendReduceWindow(x, c.op, c.window, c.strides, nil, nil, c.pads)
+				})
+				out = tensors.MustCopyFlatData[float32](e.MustExec(x.tensor())[0])
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return out
+		}
+		want, got := run(simplego.GetBackend()), run(backend())
+		if len(got) != len(want) {
+			t.Fatalf("%v %v: %d values, want %d", c.op, c.window, len(got), len(want))
+		}
+		for i := range got {
+			if math.Abs(float64(got[i]-want[i])) > 1e-5 {
+				t.Fatalf("%v window %v: value %d = %g, want %g", c.op, c.window, i, got[i], want[i])
+			}
+		}
+	}
+}

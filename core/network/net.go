@@ -79,7 +79,7 @@ type Net struct {
 	inShape    []int // N, C, H, W; -1 for dynamic axes
 	opset      int
 	outputs    []string
-	fixedBatch int // > 0 when the model's batch axis is fixed
+	fixedBatch int               // > 0 when the model's batch axis is fixed
 	rewritten  map[string]string // output → original op of rewritten nodes
 	mask       *maskSite
 

@@ -149,6 +149,8 @@ func rgb8(c color.Color) (r, g, b uint8) {
 	switch v := c.(type) {
 	case color.NRGBA:
 		return v.R, v.G, v.B
+	case color.NRGBA64:
+		return uint8(v.R >> 8), uint8(v.G >> 8), uint8(v.B >> 8)
 	case color.RGBA:
 		if v.A == 255 {
 			return v.R, v.G, v.B

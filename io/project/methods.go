@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -216,6 +215,3 @@ func WriteReport(pdfFile, htmlFile string, doc *report.Document) error {
 func HTMLBeside(pdfFile string) string {
 	return strings.TrimSuffix(pdfFile, filepath.Ext(pdfFile)) + ".html"
 }
-
-// exists reports whether p exists.
-func exists(p string) bool { _, err := os.Stat(p); return err == nil }

@@ -902,3 +902,26 @@ func TestBadProjectFiles(t *testing.T) {
 	}
 	_ = io.Discard
 }
+
+func TestConcurrentSavesIntoOneFolder(t *testing.T) {
+	st := demoState(t)
+	other := &State{Project: st.Project, Analyses: st.Analyses[1:]}
+	dir := filepath.Join(t.TempDir(), "demo"+Ext)
+	errs := make(chan error, 8)
+	for i := 0; i < 8; i++ {
+		s := st
+		if i%2 == 1 {
+			s = other
+		}
+		go func() { errs <- Save(dir, s, SaveOptions{}) }()
+	}
+	for i := 0; i < 8; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	o, err := Open(dir, OpenOptions{})
+	if err != nil || len(o.Warnings) > 0 {
+		t.Fatalf("after concurrent saves: %v, warnings %q", err, o.Warnings)
+	}
+}

@@ -819,9 +819,19 @@ func rsaMethods(specAny, resAny any, software string) string {
 		if r != nil && len(r.Regions) > 0 && r.Regions[0].Eval != nil {
 			fmt.Fprintf(&b, "; %d valid samples", r.Regions[0].Eval.Settings.Valid)
 		}
-		b.WriteString("); 95 % confidence intervals are the 2.5th and 97.5th percentiles of the bootstrap distribution, " +
-			"and the bootstrap variances, with the small-sample correction n/(n − 1) for the n resampled units, entered t-tests " +
-			"whose degrees of freedom are the number of resampled units minus one. ")
+		b.WriteString("); 95 % confidence intervals are the 2.5th and 97.5th percentiles of the bootstrap distribution, and the bootstrap variances, ")
+		if s.Scheme == inference.Dual {
+			b.WriteString("combined over the three bootstraps with the small-sample correction of Schütt et al. (2023), ")
+		} else {
+			b.WriteString("with the small-sample correction n/(n − 1) for the n resampled units, ")
+		}
+		dof := "whose degrees of freedom are the number of resampled units minus one"
+		if r != nil && len(r.Regions) > 0 && r.Regions[0].Eval != nil {
+			if d := r.Regions[0].Eval.Settings.DoF; d > 0 {
+				dof = fmt.Sprintf("with %d degrees of freedom (the number of resampled units minus one)", d)
+			}
+		}
+		b.WriteString("entered t-tests " + dof + ". ")
 	}
 	fmt.Fprintf(&b, "Each layer's score was tested against zero (one-sided) and against the lower bound of the noise ceiling (two-sided), "+
 		"and every pair of layers was compared with a two-sided test of their difference; p-values were corrected for multiple comparisons "+

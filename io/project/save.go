@@ -10,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -146,6 +147,9 @@ func writeAtomic(fsys fileSystem, p string, fn func(io.Writer) error) (err error
 	return nil
 }
 
+// saveLocks holds a mutex per project folder being saved.
+var saveLocks sync.Map
+
 // cacheMeta is cache.toml in a result's folder: what the result was
 // computed from.
 type cacheMeta struct {
@@ -235,6 +239,11 @@ func Save(dir string, st *State, opt SaveOptions) error {
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs
 	}
+	// one save at a time into a folder: a second save's clean-up must not
+	// remove the first one's new results
+	l, _ := saveLocks.LoadOrStore(dir, &sync.Mutex{})
+	l.(*sync.Mutex).Lock()
+	defer l.(*sync.Mutex).Unlock()
 	if st, err := os.Stat(dir); err == nil {
 		if !st.IsDir() {
 			return fmt.Errorf("save: %s is a file, not a project folder", dir)

@@ -1249,7 +1249,7 @@ func UnitMap(f *voxelwise.Fit, m voxelwise.Metric) (*plot.Plot, error) {
 	}
 	us := &unitScatter{pts: pts, colors: cs, r: r}
 	p.Add(us)
-	p.Add(&tickedBar{s: sc, label: label, ticks: niceTicks(lo, mx, mx, 6)})
+	p.Add(&tickedBar{s: sc, label: label, ticks: niceTicks(lo, mx, mx, 8)})
 	// Air around the outermost units, in data units.
 	xr, yr := newExtent(), newExtent()
 	for _, u := range append(good, bad...) {
