@@ -243,22 +243,9 @@ func demoLesion(t *testing.T, plan func(x data.Matrix, stim *data.Stimuli) (*les
 		t.Fatal(err)
 	}
 	layer := proj.Model("gabornet").Layer("fc")
-	n := proj.NStimuli()
-	var region lesion.Region
-	region.Name = "IT"
-	var rows [][]float64
-	for _, s := range proj.Subjects {
-		r := s.Region("IT")
-		d, err := rdm.Correlation(context.Background(), r.Data, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows = append(rows, d.Vec)
-		region.Subjects = append(region.Subjects, s.Name)
-	}
-	region.RDMs = mat.NewDense(len(rows), rdm.Pairs(n), nil)
-	for i, r := range rows {
-		region.RDMs.SetRow(i, r)
+	region, _, err := lesion.ProjectRegion(context.Background(), proj, "IT", nil)
+	if err != nil {
+		t.Fatal(err)
 	}
 	p, err := plan(layer.Data, proj.Stimuli)
 	if err != nil {
@@ -313,6 +300,42 @@ func TestLesionDemo(t *testing.T) {
 		}
 		if math.IsNaN(it.Ceiling.Lower) || it.Intact >= it.Ceiling.Lower {
 			t.Errorf("IT agreement %.3f, ceiling %.3f–%.3f", it.Intact, it.Ceiling.Lower, it.Ceiling.Upper)
+		}
+	}
+}
+
+// A picked list and an encoding-weight ranking run; a list gives one
+// point, at its size.
+func TestLesionCommandListAndWeights(t *testing.T) {
+	blas.Use()
+	dir := t.TempDir()
+	layer, stim, region := lesionFiles(t, dir, 24, 30, 5)
+	w := make([]float64, 30)
+	for i := range w {
+		w[i] = float64(i % 7)
+	}
+	wPath := writeTestNPY(t, filepath.Join(dir, "w.npy"), []int{30}, w)
+	for _, tc := range []struct {
+		plan string
+		rows int
+	}{
+		{"units:0,1,2", 1},
+		{"weights:" + wPath, 8},
+		{"unselective:animacy", 8},
+		{"selective:category:face", 8},
+	} {
+		prefix := filepath.Join(dir, "o")
+		code, _, stderr := runLesionCmd("--layer", layer, "--region", region, "--stimuli", stim, "--plan", tc.plan,
+			"--draws", "5", "--fill", "mean", "--out", prefix)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", tc.plan, code, stderr)
+		}
+		recs := readCSVFile(t, prefix+"_curve.csv")
+		if len(recs) != 1+tc.rows {
+			t.Errorf("%s: %d rows", tc.plan, len(recs)-1)
+		}
+		if tc.rows == 1 && (recs[1][2] != "10" || recs[1][9] != "3") {
+			t.Errorf("list lesion row %v", recs[1])
 		}
 	}
 }

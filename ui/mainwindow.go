@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/alignscope/alignscope/core/data"
+	"github.com/alignscope/alignscope/core/lesion"
 	"github.com/alignscope/alignscope/core/rsa"
 	"github.com/alignscope/alignscope/core/voxelwise"
 	"github.com/alignscope/alignscope/core/workspace"
@@ -46,6 +47,7 @@ type MainWindow struct {
 	rsa      *RSAPage
 	dataSig  string
 	enc      *EncodingPage
+	les      *LesionPage
 	selected string
 	openForm *dialog.FormDialog
 
@@ -65,10 +67,12 @@ func NewMainWindow(w fyne.Window, ws *workspace.Workspace, opts Options) *MainWi
 	mw.page = container.NewStack()
 	mw.rsa = newRSAPage(mw)
 	mw.enc = newEncodingPage(mw)
+	mw.les = newLesionPage(mw)
 	mw.pages = container.NewAppTabs(
 		container.NewTabItemWithIcon("Data", theme.StorageIcon(), container.NewPadded(mw.page)),
 		container.NewTabItemWithIcon("RSA", theme.GridIcon(), mw.rsa.root),
 		container.NewTabItemWithIcon("Encoding", theme.VisibilityIcon(), mw.enc.root),
+		container.NewTabItemWithIcon("Lesions", theme.ContentCutIcon(), mw.les.root),
 	)
 	mw.jobs = NewJobsPanel(ws.Jobs)
 
@@ -186,13 +190,18 @@ func (mw *MainWindow) refresh() {
 		mw.dataSig = sig
 		mw.rsa.cache = map[string]*rsa.Result{}
 		mw.enc.cache = map[string]*voxelwise.Result{}
+		mw.les.cache = map[string]*lesion.Result{}
 	}
 	mw.Win.SetTitle("Alignscope — " + p.Name)
 	mw.tree.Refresh()
 	mw.showPage(mw.selected)
 	mw.rsa.refreshOptions()
 	mw.enc.refreshOptions()
+	mw.les.refreshOptions()
 }
+
+// Lesions returns the Lesions page.
+func (mw *MainWindow) Lesions() *LesionPage { return mw.les }
 
 // Encoding returns the Encoding page.
 func (mw *MainWindow) Encoding() *EncodingPage { return mw.enc }

@@ -78,6 +78,18 @@ func TourSteps() []TourStep {
 		{"19-encoding-profile", func(mw *MainWindow) { mw.enc.views.SelectIndex(3) }},
 		{"20-encoding-compare", func(mw *MainWindow) { mw.enc.views.SelectIndex(4) }},
 		{"21-encoding-penalties", func(mw *MainWindow) { mw.enc.views.SelectIndex(5) }},
+		{"22-lesion-curves", func(mw *MainWindow) {
+			mw.ShowPage("Lesions")
+			pg := mw.les
+			pg.model.SetSelected("gabornet")
+			pg.layer.SetSelected("fc")
+			pg.plan.SetSelected(planSelective)
+			pg.descriptor.SetSelected("category")
+			pg.Run()
+		}},
+		{"23-lesion-rdms", func(mw *MainWindow) { mw.les.views.SelectIndex(1) }},
+		{"24-lesion-confusion", func(mw *MainWindow) { mw.les.views.SelectIndex(2) }},
+		{"25-lesion-effect-sizes", func(mw *MainWindow) { mw.les.views.SelectIndex(3) }},
 	}
 }
 

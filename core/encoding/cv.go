@@ -57,7 +57,7 @@ type CVOptions struct {
 	// target whose choice is not certain under a rounding bound (see the
 	// package documentation). Chosen alphas, R², r, predictions and the
 	// score at the chosen alpha are float64 results; the other grid
-	// scores carry float32 rounding (about 1e-6 relative). It applies to
+	// scores carry float32 rounding (about 1e-7 relative). It applies to
 	// the stacked form only and is ignored otherwise.
 	Fast bool
 }

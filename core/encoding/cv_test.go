@@ -365,3 +365,45 @@ func TestVariancePartition(t *testing.T) {
 		}
 	}
 }
+
+// TestFastBound checks that the float32 squared errors of Fast mode stay
+// within the bound that decides which targets are re-scored.
+func TestFastBound(t *testing.T) {
+	ctx := context.Background()
+	n, p, nt := 120, 400, 200
+	x, y := randData(n, p, nt, 17)
+	alphas := DefaultAlphas(-3, 5, 9)
+	g, err := streamGram(ctx, data.Dense{M: x}, true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg, err := readTargets(data.Dense{M: y})
+	if err != nil {
+		t.Fatal(err)
+	}
+	folds, _ := KFold(n, 5)
+	e := newEngine(&kernelSource{k: g.k, n: n}, folds, alphas, tg.y, n, nt, nil)
+	fs := newFastState(tg.y, n, nt, len(folds), len(alphas))
+	worst := 0.0
+	for k := range folds {
+		d, err := e.decomp(ctx, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		yb, _ := colMeans(ctx, tg.y, nt, d.train)
+		s32 := make([]float64, len(alphas)*nt)
+		if err := fs.scoreFold(ctx, e, k, d, yb, s32); err != nil {
+			t.Fatal(err)
+		}
+		st := foldStats{sse: make([]float64, len(alphas)*nt)}
+		if err := e.scoreFold(ctx, k, d, tg.y, nt, yb, st); err != nil {
+			t.Fatal(err)
+		}
+		for i := range s32 {
+			worst = math.Max(worst, math.Abs(s32[i]-st.sse[i])/fs.bound[k*len(alphas)*nt+i])
+		}
+	}
+	if !(worst < 1) {
+		t.Errorf("float32 error reaches %.3g of its bound", worst)
+	}
+}

@@ -79,8 +79,10 @@ type Spec struct {
 	// default they are formed and summed in float32 over about 4096
 	// units at a time, the partial sums added in float64 (about twice as
 	// fast; relative error of order 10⁻⁶ in the null's Gram matrices, far
-	// below the Monte-Carlo error of a band from 100 draws). The targeted
-	// lesions, the intact layer and the detail are always float64.
+	// below the Monte-Carlo error of a band from 100 draws); activations
+	// beyond float32's comfortable range (|x| > 5·10¹⁵, or all below
+	// 10⁻¹²) always use float64. The targeted lesions, the intact layer
+	// and the detail are always float64.
 	Exact bool
 	// MemoryBudget bounds, in bytes, the n × n accumulators of random
 	// lesions held at once (0: 1 GiB); it sets how many draws share one
@@ -325,7 +327,8 @@ func Run(ctx context.Context, spec Spec, rep *job.Reporter) (*Result, error) {
 		budget = 1 << 30
 	}
 	perDraw := int64(max(1, lay.bins())) * int64(n) * int64(n) * 8
-	if !spec.Exact {
+	single := !spec.Exact && lg.float32OK()
+	if single {
 		perDraw += perDraw / 2 // the float32 partial sums
 	}
 	batch := int(min(int64(draws), max(1, budget/perDraw)))
@@ -344,7 +347,7 @@ func Run(ctx context.Context, spec Spec, rep *job.Reporter) (*Result, error) {
 			}
 			orders[d] = ord
 		}
-		if err := ev.evalOrders(ctx, orders, counts, !spec.Exact, null[d0:d1], nil, rep); err != nil {
+		if err := ev.evalOrders(ctx, orders, counts, single, null[d0:d1], nil, rep); err != nil {
 			return nil, err
 		}
 	}
@@ -544,9 +547,10 @@ func (r *Result) Table() []Row {
 	return out
 }
 
-// Effects measures one lesion (the units silenced with fill) against the
-// intact layer: the scores of the intact and lesioned layer for each
-// region and the readout, computed by downdating the intact Gram matrix.
+// Effects measures one lesion (the units silenced with spec.Fill)
+// against the intact layer: the scores of the intact and of the lesioned
+// layer, in the order of Run's effects (spec.Regions, spec.Encoding, then
+// the readout), computed by downdating the intact Gram matrix.
 // spec.Plan, Fractions, Draws and Detail are not used.
 func Effects(ctx context.Context, spec Spec, units []int) (intact, lesioned []float64, err error) {
 	n, p := 0, 0

@@ -107,6 +107,7 @@
 // By default the random lesions' rank-k products are formed in float32
 // and summed in float64 every few thousand units (Spec.Exact turns this
 // off): relative error of order 10⁻⁶ in their Gram matrices, far below
-// the Monte-Carlo error of a 100-draw band; targeted lesions are always
+// the Monte-Carlo error of a 100-draw band (activations too large or too
+// small for float32 fall back to float64); targeted lesions are always
 // float64.
 package lesion

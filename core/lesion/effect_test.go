@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alignscope/alignscope/core/blas"
 	"github.com/alignscope/alignscope/core/compare"
@@ -17,6 +18,7 @@ import (
 	"github.com/alignscope/alignscope/core/decode"
 	"github.com/alignscope/alignscope/core/encoding"
 	"github.com/alignscope/alignscope/core/inference"
+	"github.com/alignscope/alignscope/core/job"
 	"github.com/alignscope/alignscope/core/rdm"
 	"gonum.org/v1/gonum/mat"
 )
@@ -628,5 +630,36 @@ func TestEncodingMatchesRecomputation(t *testing.T) {
 				t.Errorf("%s fill at %g%%: encoding score %.12g, recomputed %.12g", fill, 100*fr, got, want)
 			}
 		}
+	}
+}
+
+// Progress reaches its total; a deadline stops a long run.
+func TestProgressAndDeadline(t *testing.T) {
+	x := reluLayer(20, 50, 1)
+	reg := randomRegion(t, "R", x, 2, 1)
+	plan, _ := Random(50, 3)
+	m := job.NewManager(nil)
+	j := m.Start("lesion", func(ctx context.Context, rep *job.Reporter) error {
+		_, err := Run(ctx, Spec{Layer: x, Plan: plan, Draws: 7, Regions: []Region{reg}}, rep)
+		return err
+	}, nil)
+	if err := j.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if s := j.Status(); s.Done != s.Total || s.Total != 2+8+7*8+1 {
+		t.Errorf("progress %d of %d", s.Done, s.Total)
+	}
+	big := reluLayer(200, 4000, 2)
+	bigReg := randomRegion(t, "R", big, 2, 1)
+	bigPlan, _ := Random(4000, 3)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := Run(ctx, Spec{Layer: big, Plan: bigPlan, Draws: 1000, Regions: []Region{bigReg}}, nil)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("run past its deadline: %v", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("cancellation took %v", d)
 	}
 }

@@ -22,6 +22,31 @@ type evaluator struct {
 	pool chan *evalBuf
 	// empty is a set of no units.
 	empty *setSums
+	// spare and spare32 are accumulators kept for the next batch (reused
+	// rather than allocated and faulted in again).
+	spare   []*setSums
+	spare32 [][]float32
+}
+
+// getSums returns a cleared set accumulator.
+func (e *evaluator) getSums() *setSums {
+	if k := len(e.spare); k > 0 {
+		s := e.spare[k-1]
+		e.spare = e.spare[:k-1]
+		s.reset()
+		return s
+	}
+	return newSetSums(e.lg.n)
+}
+
+// getAcc returns a cleared float32 accumulator (flush leaves them clear).
+func (e *evaluator) getAcc() []float32 {
+	if k := len(e.spare32); k > 0 {
+		a := e.spare32[k-1]
+		e.spare32 = e.spare32[:k-1]
+		return a
+	}
+	return make([]float32, e.lg.n*e.lg.n)
 }
 
 // evalBuf is one worker's scratch space.
@@ -235,12 +260,22 @@ func (e *evaluator) evalOrders(ctx context.Context, orders [][][]int, counts []i
 	for o := range sums {
 		sums[o] = make([]*setSums, nb)
 		for j := range sums[o] {
-			sums[o][j] = newSetSums(n)
+			sums[o][j] = e.getSums()
 		}
 		if single {
 			accs[o] = make([]acc32, nb)
+			for j := range accs[o] {
+				accs[o][j].c = e.getAcc()
+			}
 		}
 	}
+	defer func() {
+		for o := range sums {
+			for _, s := range sums[o] {
+				e.spare = append(e.spare, s)
+			}
+		}
+	}()
 	var z32 []float32 // the block centred and rounded to float32, shared by the orders
 	if nb > 0 {
 		err := readSpans(ctx, lg.x, spans(need, lg.width), func(j0, j1 int, blk *mat.Dense) error {
@@ -250,12 +285,14 @@ func (e *evaluator) evalOrders(ctx context.Context, orders [][][]int, counts []i
 					z32 = make([]float32, n*lg.width)
 				}
 				z32 = z32[:n*w]
-				for i := 0; i < n; i++ {
-					row, dst, m := blk.RawRowView(i), z32[i*w:(i+1)*w], lg.mu[i]
-					for k, v := range row {
-						dst[k] = float32(v - m)
+				parallelRows(n, n*w, func(i0, i1 int) {
+					for i := i0; i < i1; i++ {
+						row, dst, m := blk.RawRowView(i), z32[i*w:(i+1)*w], lg.mu[i]
+						for k, v := range row {
+							dst[k] = float32(v - m)
+						}
 					}
-				}
+				})
 			}
 			return forEach(ctx, len(orders), func(o int) error {
 				b := e.get()
@@ -298,6 +335,7 @@ func (e *evaluator) evalOrders(ctx context.Context, orders [][][]int, counts []i
 		if single {
 			for j := range accs[o] {
 				accs[o][j].flush(sums[o][j])
+				e.spare32 = append(e.spare32, accs[o][j].c)
 			}
 			accs[o] = nil
 		}

@@ -13,8 +13,8 @@ import (
 // extra values, a good trade while g is a few hundred float32s.
 const maxGap = 256
 
-// readBytes bounds one read block (float64 values) at about 48 MiB.
-const readBytes = 48 << 20
+// readBytes bounds one read block (float64 values) at about 96 MiB.
+const readBytes = 96 << 20
 
 // minReadColumns keeps blocks wide enough for efficient rank-k updates.
 const minReadColumns = 512

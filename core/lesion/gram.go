@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
 
 	"github.com/alignscope/alignscope/core/data"
 	"github.com/alignscope/alignscope/core/job"
@@ -25,6 +27,7 @@ type layerGram struct {
 	sumSq    []float64 // Σ_u x_iu², the scale of row i
 	unitMean []float64 // m_u
 	m1, m2   float64   // Σ_u m_u, Σ_u m_u²
+	maxAbs   float64   // max |x_iu|
 	g        *mat.SymDense
 	width    int // read block width
 }
@@ -47,7 +50,6 @@ func newLayerGram(ctx context.Context, x data.Matrix, fill Fill, rep *job.Report
 	}
 	bad := 0
 	err := readSpans(ctx, x, all, func(j0, j1 int, b *mat.Dense) error {
-		w := j1 - j0
 		for i := 0; i < n; i++ {
 			row := b.RawRowView(i)
 			s, ss := 0.0, 0.0
@@ -57,12 +59,12 @@ func newLayerGram(ctx context.Context, x data.Matrix, fill Fill, rep *job.Report
 				}
 				s += v
 				ss += v * v
+				lg.maxAbs = max(lg.maxAbs, math.Abs(v))
 				lg.unitMean[j0+k] += v
 			}
 			lg.rowSum[i] += s
 			lg.sumSq[i] += ss
 		}
-		_ = w
 		return nil
 	})
 	if err != nil {
@@ -105,6 +107,13 @@ func newLayerGram(ctx context.Context, x data.Matrix, fill Fill, rep *job.Report
 	return lg, nil
 }
 
+// float32OK reports whether products of the centred values stay well
+// inside float32's range (|z| ≤ 2·max|x| ≤ 10¹⁶, and not all tiny), so
+// that addUnits32 neither overflows nor loses values to underflow.
+func (lg *layerGram) float32OK() bool {
+	return lg.maxAbs <= 5e15 && lg.maxAbs >= 1e-12
+}
+
 // syrk adds the rank-w update Z·Zᵀ of the row-major n × w matrix z to the
 // upper triangle of g.
 func syrk(g *mat.SymDense, n, w int, z []float64) {
@@ -131,7 +140,9 @@ func newSetSums(n int) *setSums {
 
 func (s *setSums) reset() {
 	raw := s.c.RawSymmetric()
-	clear(raw.Data)
+	parallelRows(raw.N, raw.N*raw.N, func(i0, i1 int) {
+		clear(raw.Data[i0*raw.Stride : i1*raw.Stride])
+	})
 	clear(s.r)
 	s.k, s.m1, s.m2 = 0, 0, 0
 }
@@ -203,13 +214,15 @@ func (a *acc32) flush(s *setSums) {
 	}
 	acc := s.c.RawSymmetric()
 	n := acc.N
-	for i := 0; i < n; i++ {
-		src, dst := a.c[i*n+i:i*n+n], acc.Data[i*acc.Stride+i:i*acc.Stride+n]
-		for j, v := range src {
-			dst[j] += float64(v)
+	parallelRows(n, n*n/2, func(i0, i1 int) {
+		for i := i0; i < i1; i++ {
+			src, dst := a.c[i*n+i:i*n+n], acc.Data[i*acc.Stride+i:i*acc.Stride+n]
+			for j, v := range src {
+				dst[j] += float64(v)
+			}
+			clear(src)
 		}
-		clear(src)
-	}
+	})
 	a.cols = 0
 }
 
@@ -232,16 +245,18 @@ func (lg *layerGram) addUnits32(s *setSums, a *acc32, zc []float32, w, j0 int, c
 		*scratch = make([]float32, n*max(k, min(w, 2*k)))
 	}
 	z := (*scratch)[:n*k]
-	for i := 0; i < n; i++ {
-		row, dst := zc[i*w:(i+1)*w], z[i*k:(i+1)*k]
-		r := 0.0
-		for t, c := range cols {
-			v := row[c]
-			r += float64(v)
-			dst[t] = v
+	parallelRows(n, n*k, func(i0, i1 int) {
+		for i := i0; i < i1; i++ {
+			row, dst := zc[i*w:(i+1)*w], z[i*k:(i+1)*k]
+			r := 0.0
+			for t, c := range cols {
+				v := row[c]
+				r += float64(v)
+				dst[t] = v
+			}
+			s.r[i] += r + float64(k)*lg.mu[i]
 		}
-		s.r[i] += r + float64(k)*lg.mu[i]
-	}
+	})
 	lg.addMeans(s, j0, cols)
 	blas32.Syrk(blas.NoTrans, 1, blas32.General{Rows: n, Cols: k, Stride: k, Data: z}, 1,
 		blas32.Symmetric{Uplo: blas.Upper, N: n, Stride: n, Data: a.c})
@@ -373,4 +388,26 @@ func correlationRDM(g *mat.SymDense, constant []bool, vec []float64) {
 			idx++
 		}
 	}
+}
+
+// parallelRows calls fn on row ranges covering 0 … n−1, on GOMAXPROCS
+// goroutines when the work (in values touched) is large enough to pay
+// for them: the memory-bound gathers between BLAS calls would otherwise
+// leave a core idle.
+func parallelRows(n, work int, fn func(i0, i1 int)) {
+	w := runtime.GOMAXPROCS(0)
+	if w < 2 || work < 1<<18 || n < 2*w {
+		fn(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for t := 0; t < w; t++ {
+		i0, i1 := t*n/w, (t+1)*n/w
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(i0, i1)
+		}()
+	}
+	wg.Wait()
 }

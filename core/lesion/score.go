@@ -34,8 +34,8 @@ type rsaScorer struct {
 	// fast methods: the subjects' vectors over the valid pairs,
 	// transformed so that the score of a transformed model vector is a
 	// mean of dot products.
-	fast  bool
-	feat  *mat.Dense
+	fast bool
+	feat *mat.Dense
 	// mfeat is the mean of the subjects' features: the mean of the dot
 	// products is the dot product with the mean.
 	mfeat []float64

@@ -33,32 +33,39 @@ func (n *Net) Prepare(ctx context.Context, images []image.Image) (*Inputs, error
 	if err := n.Pre.Validate(); err != nil {
 		return nil, err
 	}
-	in := &Inputs{N: len(images)}
-	for i, img := range images {
-		if i%8 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
+	// Preprocess in parallel, then check sizes in image order.
+	type prepared struct {
+		x    []float32
+		h, w int
+	}
+	res := make([]prepared, len(images))
+	err := job.For(ctx, len(images), func(i int) error {
+		if images[i] == nil {
+			return fmt.Errorf("image %d is missing", i+1)
 		}
-		if img == nil {
-			return nil, fmt.Errorf("image %d is missing", i+1)
-		}
-		x, h, w, err := n.Pre.Apply(img)
+		x, h, w, err := n.Pre.Apply(images[i])
 		if err != nil {
-			return nil, fmt.Errorf("image %d: %w", i+1, err)
+			return fmt.Errorf("image %d: %w", i+1, err)
 		}
-		if i == 0 {
-			in.H, in.W = h, w
-			if mh, mw := n.inShape[2], n.inShape[3]; (mh > 0 && mh != h) || (mw > 0 && mw != w) {
-				return nil, fmt.Errorf("%s takes %d×%d images but the preprocessing gives %d×%d (image 1); set resize and crop to %d", n.Name, mw, mh, w, h, mh)
-			}
-			in.Data = make([]float32, 0, len(images)*len(x))
-		} else if h != in.H || w != in.W {
-			b := img.Bounds()
+		res[i] = prepared{x, h, w}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	in := &Inputs{N: len(images), H: res[0].h, W: res[0].w}
+	if mh, mw := n.inShape[2], n.inShape[3]; (mh > 0 && mh != in.H) || (mw > 0 && mw != in.W) {
+		return nil, fmt.Errorf("%s takes %d×%d images but the preprocessing gives %d×%d (image 1); set resize and crop to %d", n.Name, mw, mh, in.W, in.H, mh)
+	}
+	in.Data = make([]float32, 0, len(images)*len(res[0].x))
+	for i, r := range res {
+		if r.h != in.H || r.w != in.W {
+			b := images[i].Bounds()
 			return nil, fmt.Errorf("image %d is %d×%d after preprocessing (%d×%d before) but image 1 is %d×%d; images of different sizes need a resize and a crop in the preprocessing",
-				i+1, w, h, b.Dx(), b.Dy(), in.W, in.H)
+				i+1, r.w, r.h, b.Dx(), b.Dy(), in.W, in.H)
 		}
-		in.Data = append(in.Data, x...)
+		in.Data = append(in.Data, r.x...)
+		res[i].x = nil
 	}
 	return in, nil
 }
@@ -248,10 +255,9 @@ func (n *Net) exec(names []string) (*gctx.Exec, error) {
 		return nil, err
 	}
 	if len(n.execs) > 16 {
-		for k, old := range n.execs {
-			old.Finalize()
-			delete(n.execs, k)
-		}
+		// Forget the cached executables (an extraction still running keeps
+		// its own reference; the garbage collector frees them).
+		clear(n.execs)
 	}
 	n.execs[key] = e
 	return e, nil

@@ -3,6 +3,7 @@ package network
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 
@@ -45,6 +46,7 @@ const (
 	maskKeep   = "alignscope.mask.keep"
 	maskShift  = "alignscope.mask.shift"
 	maskSuffix = "::alignscope.premask"
+	maskMid    = "::alignscope.masked"
 )
 
 // Silence returns a Keep vector of length size: 1 everywhere but 0 at the
@@ -118,7 +120,7 @@ func (n *Net) WithMask(m Mask) (*Net, error) {
 		return nil, fmt.Errorf("node producing %q not found", nd.Name)
 	}
 	pre := nd.Name + maskSuffix
-	mid := nd.Name + "::alignscope.masked"
+	mid := nd.Name + maskMid
 	g.Node[at].Output[k] = pre
 	mul := newElem(g.Node)
 	mul.Name, mul.OpType = "alignscope.mask.mul", "Mul"
@@ -145,7 +147,14 @@ func (n *Net) WithMask(m Mask) (*Net, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &Net{Name: n.Name, Pre: n.Pre, BatchSize: n.BatchSize, raw: buf.Bytes(), opset: n.opset, rewritten: n.rewritten}
+	// The masked tensor keeps its operator for display; the inserted
+	// tensors are hidden from Nodes.
+	rewritten := maps.Clone(n.rewritten)
+	if rewritten == nil {
+		rewritten = map[string]string{}
+	}
+	rewritten[nd.Name] = nd.Op
+	out := &Net{Name: n.Name, Pre: n.Pre, BatchSize: n.BatchSize, raw: buf.Bytes(), opset: n.opset, rewritten: rewritten}
 	out.Pre.Mean = slices.Clone(n.Pre.Mean)
 	out.Pre.Std = slices.Clone(n.Pre.Std)
 	if err := out.init(mdl2); err != nil {

@@ -142,8 +142,10 @@ func supportedList() string {
 
 // Load parses an ONNX model (the bytes of a .onnx file) and checks that it
 // can be run: one float32 image input N×3×H×W (N and H×W may be dynamic),
-// a supported opset, and only supported operators (an error names every
-// unsupported one). name is used in messages.
+// a supported opset, only supported operators (an error names every
+// unsupported one), and a graph that builds for the input size (an
+// attribute the converter does not implement, such as MaxPool's
+// ceil_mode, is an error naming the node). name is used in messages.
 func Load(model []byte, name string) (*Net, error) {
 	if len(model) == 0 {
 		return nil, fmt.Errorf("%s: empty file, not an ONNX model", name)
@@ -235,6 +237,11 @@ func Load(model []byte, name string) (*Net, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	n.Pre = DefaultPreprocess(n.inShape[2], n.inShape[3])
+	// Build the graph once, so that an operator the converter rejects
+	// (an attribute it does not implement, say) fails here.
+	if _, err := n.Nodes(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	return n, nil
 }
 
@@ -397,7 +404,7 @@ func (n *Net) Nodes() ([]Node, error) {
 			continue
 		}
 		for _, o := range nd.Output {
-			if o != "" && dep[o] {
+			if o != "" && dep[o] && !strings.HasSuffix(o, maskSuffix) && !strings.HasSuffix(o, maskMid) {
 				cands = append(cands, o)
 				ops[o] = [2]string{n.opOf(nd.OpType, nd.Output), nd.Name}
 			}
@@ -547,6 +554,38 @@ func (n *Net) DefaultLayers() ([]string, error) {
 				continue
 			}
 			out = append(out, nd.Name)
+		}
+	}
+	return out, nil
+}
+
+// Downstream returns the nodes computed from the given one (by name or
+// label), in graph order, without the node itself: the layers a lesion
+// of it can change.
+func (n *Net) Downstream(name string) ([]string, error) {
+	nd, err := n.Resolve(name)
+	if err != nil {
+		return nil, err
+	}
+	nodes, err := n.Nodes()
+	if err != nil {
+		return nil, err
+	}
+	dep := map[string]bool{nd.Name: true}
+	for _, x := range n.model.Proto.Graph.Node {
+		for _, in := range x.Input {
+			if dep[in] {
+				for _, o := range x.Output {
+					dep[o] = true
+				}
+				break
+			}
+		}
+	}
+	var out []string
+	for _, x := range nodes {
+		if dep[x.Name] && x.Name != nd.Name {
+			out = append(out, x.Name)
 		}
 	}
 	return out, nil

@@ -209,6 +209,14 @@ func TestDemoLesion(t *testing.T) {
 	if _, ok := n.MaskedNode(); ok {
 		t.Fatal("WithMask changed the original net")
 	}
+	// The masked net lists the same nodes (the inserted ones hidden).
+	before, _ := n.Nodes()
+	after, err := m.Nodes()
+	if err != nil || !slices.EqualFunc(before, after, func(a, b Node) bool {
+		return a.Name == b.Name && a.Label == b.Label && a.Op == b.Op && slices.Equal(a.Shape, b.Shape)
+	}) {
+		t.Errorf("masked net nodes differ: %v\nvs %v (%v)", after, before, err)
+	}
 	layers := []string{pool2, relu3, avgpool, relu5, logits}
 	intact := extractAll(t, n, in, []string{pool2})[pool2]
 	got := extractAll(t, m, in, layers)
@@ -289,6 +297,18 @@ func TestMeanReplacement(t *testing.T) {
 			}
 		}
 	}
+	// A graph output can be masked too.
+	lk, _ := Silence(4, []int{2})
+	ml, err := n.WithMask(Mask{Node: logits, Channels: true, Keep: lk, Fill: []float32{0, 0, 5, 0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lg := extractAll(t, ml, in, []string{logits})[logits]
+	for i := 0; i < 64; i++ {
+		if lg[4*i+2] != 5 {
+			t.Fatalf("masked logit = %g, want 5", lg[4*i+2])
+		}
+	}
 	if err := m.SetMask(keep[:3], nil); err == nil || !strings.Contains(err.Error(), "3 keep values for 32 units") {
 		t.Errorf("short mask: %v", err)
 	}
@@ -345,6 +365,10 @@ func TestNodes(t *testing.T) {
 	want := []string{pool1, pool2, relu3, relu4, avgpool, relu5, logits}
 	if !slices.Equal(def, want) {
 		t.Errorf("DefaultLayers = %v, want %v", def, want)
+	}
+	down, err := n.Downstream("relu4")
+	if err != nil || !slices.Equal(down, []string{avgpool, "/Flatten_output_0", "/fc1/Gemm_output_0", relu5, logits}) {
+		t.Errorf("Downstream(relu4) = %v, %v", down, err)
 	}
 	name, shape := n.Input()
 	if name != "image" || !slices.Equal(shape, []int{-1, 3, 64, 64}) || n.Opset() != 13 {
@@ -497,6 +521,22 @@ func TestUnsupported(t *testing.T) {
 	})
 	if _, err := Load(b, "ms.onnx"); err == nil || !strings.Contains(err.Error(), "com.microsoft:FusedConv") {
 		t.Errorf("custom domain: %v", err)
+	}
+	b = editDemo(t, func(n *Net) {
+		for _, nd := range n.model.Proto.Graph.Node {
+			if nd.OpType == "MaxPool" {
+				for _, a := range nd.Attribute {
+					if a.Name == "ceil_mode" {
+						a.I = 1
+					}
+				}
+			}
+		}
+	})
+	if _, err := Load(b, "ceil.onnx"); err == nil || !strings.Contains(err.Error(), "MaxPool: support for attribute 'ceil_mode' is not yet implemented") {
+		t.Errorf("ceil_mode: %v", err)
+	} else {
+		t.Log(err)
 	}
 	b = editDemo(t, func(n *Net) {
 		for _, o := range n.model.Proto.OpsetImport {

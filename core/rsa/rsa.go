@@ -223,3 +223,40 @@ func stack(rs []*rdm.RDM) *mat.Dense {
 	}
 	return m
 }
+
+// RegionRDMs returns the RDM of region for each chosen subject that has it
+// (all subjects when subjects is nil), stacked in the rows of a matrix,
+// with the subjects' names: the brain data other analyses (lesions)
+// compare a layer against. Precomputed RDMs are used as they are.
+func RegionRDMs(ctx context.Context, p *data.Project, region string, subjects []string, distance string) (*mat.Dense, []string, error) {
+	wanted := map[string]bool{}
+	for _, s := range subjects {
+		wanted[s] = true
+	}
+	var rdms []*rdm.RDM
+	var names []string
+	for _, s := range p.Subjects {
+		if len(subjects) > 0 && !wanted[s.Name] {
+			continue
+		}
+		r := s.Region(region)
+		if r == nil {
+			continue
+		}
+		var d *rdm.RDM
+		if r.RDM != nil {
+			d = &rdm.RDM{N: r.NStimuli(), Vec: r.RDM}
+		} else {
+			var err error
+			if d, err = calcRDM(ctx, r.Data, distance); err != nil {
+				return nil, nil, fmt.Errorf("RDM of %s / %s: %w", s.Name, region, err)
+			}
+		}
+		rdms = append(rdms, d)
+		names = append(names, s.Name)
+	}
+	if len(rdms) == 0 {
+		return nil, nil, fmt.Errorf("no chosen subject has a region %q", region)
+	}
+	return stack(rdms), names, nil
+}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/alignscope/alignscope/core/lesion"
 	"github.com/alignscope/alignscope/core/rsa"
 	"github.com/alignscope/alignscope/core/voxelwise"
 )
@@ -79,6 +80,34 @@ func WriteEncodingTable(path string, rows []voxelwise.Row) error {
 			rec = append(rec, r.Model, r.Layer, r.Subject, r.Region, strconv.Itoa(r.Target),
 				strconv.Itoa(r.Voxel[0]), strconv.Itoa(r.Voxel[1]), strconv.Itoa(r.Voxel[2]))
 			for _, v := range []float64{r.Alpha, r.R2, r.R, r.Ceiling, r.Ceiled} {
+				rec = append(rec, formatFloat(v))
+			}
+			if err := cw.Write(rec); err != nil {
+				return err
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	})
+}
+
+// LesionTableHeader is the header row of WriteLesionTable.
+var LesionTableHeader = []string{
+	"effect", "measure", "fraction", "groups", "units", "intact", "lesioned", "change",
+	"null_median", "null_low", "null_high", "excess", "z", "p",
+}
+
+// WriteLesionTable writes the effect-size table of a lesion analysis
+// (lesion.Result.Table) to path as CSV, atomically.
+func WriteLesionTable(path string, rows []lesion.Row) error {
+	return atomicWrite(path, func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		if err := cw.Write(LesionTableHeader); err != nil {
+			return err
+		}
+		for _, r := range rows {
+			rec := []string{r.Effect, r.Measure, formatFloat(r.Fraction), strconv.Itoa(r.Groups), strconv.Itoa(r.Units)}
+			for _, v := range []float64{r.Intact, r.Lesioned, r.Change, r.NullMedian, r.NullLow, r.NullHigh, r.Excess, r.Z, r.P} {
 				rec = append(rec, formatFloat(v))
 			}
 			if err := cw.Write(rec); err != nil {

@@ -1,0 +1,5 @@
+//go:build !unix
+
+package network
+
+func cpuTime() float64 { return -1 }

@@ -1,0 +1,105 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+)
+
+// TestLesionPageFindsTheDemoAnswer runs the demo's lesion: the most
+// category-selective units of gabornet/fc carry the category structure
+// that IT reflects, so silencing them lowers IT agreement more than
+// random lesions of the same size (the targeted curve leaves the band).
+func TestLesionPageFindsTheDemoAnswer(t *testing.T) {
+	mw, ws := newWindow(t)
+	mw.OpenDemo()
+	idle(t, ws)
+	pg := mw.Lesions()
+	pg.model.SetSelected("gabornet")
+	pg.layer.SetSelected("fc")
+	pg.plan.SetSelected(planSelective)
+	pg.descriptor.SetSelected("category")
+	pg.regions.SetSelected([]string{"IT", "V1"})
+	pg.draws.SetText("100")
+	test.Tap(pg.run)
+	idle(t, ws)
+	if text := overlayText(t, mw.Win); text != "" {
+		t.Fatalf("dialog: %s", text)
+	}
+	r := pg.Result()
+	if r == nil {
+		t.Fatal("no lesion result")
+	}
+	var it int = -1
+	for i, e := range r.Effects {
+		if e.Name == "IT" {
+			it = i
+		}
+	}
+	if it < 0 {
+		t.Fatalf("no IT effect in %+v", r.Effects)
+	}
+	e := r.Effects[it]
+	left := false
+	for f := range r.Fractions {
+		if r.Fractions[f] > 0 && r.Fractions[f] < 1 && e.Targeted[f] < e.NullLow[f] && e.P[f] < 0.05 {
+			left = true
+		}
+	}
+	if !left {
+		t.Errorf("the targeted IT curve stays in the random band: targeted %v, band low %v, p %v", e.Targeted, e.NullLow, e.P)
+	}
+	waitRendered(t, pg.curve)
+	mw.ShowPage("Lesions")
+	pg.effect.SetSelected("IT")
+	waitRendered(t, pg.curve)
+	capture(t, mw.Win, "lesion-curves")
+	if len(pg.rows) != len(r.Effects)*len(r.Fractions) {
+		t.Errorf("effect table has %d rows", len(pg.rows))
+	}
+	pg.views.SelectIndex(1)
+	capture(t, mw.Win, "lesion-rdms")
+	pg.views.SelectIndex(2)
+	if !strings.Contains(pg.confInfo.Text, "accuracy") {
+		t.Errorf("confusion info %q", pg.confInfo.Text)
+	}
+	capture(t, mw.Win, "lesion-confusion")
+}
+
+func TestLesionPageBadChoices(t *testing.T) {
+	mw, ws := newWindow(t)
+	mw.OpenDemo()
+	idle(t, ws)
+	pg := mw.Lesions()
+	for _, c := range []struct {
+		set  func()
+		want string
+	}{
+		{func() { pg.fractions.SetText("0, 150") }, "0 to 100"},
+		{func() { pg.fractions.SetText("0, 10"); pg.draws.SetText("x") }, "draws"},
+		{func() { pg.draws.SetText("100"); pg.plan.SetSelected(planList); pg.units.SetText("") }, "list the units"},
+	} {
+		mw.closeOverlays()
+		c.set()
+		before := ws.Project()
+		test.Tap(pg.run)
+		idle(t, ws)
+		if text := overlayText(t, mw.Win); !strings.Contains(text, c.want) {
+			t.Errorf("dialog %q, want %q", text, c.want)
+		}
+		if ws.Project() != before {
+			t.Error("the project changed")
+		}
+	}
+	// a channel plan on a layer without channels
+	mw.closeOverlays()
+	pg.plan.SetSelected(planRandChannels)
+	pg.model.SetSelected("gabornet")
+	pg.layer.SetSelected("fc")
+	test.Tap(pg.run)
+	idle(t, ws)
+	if text := overlayText(t, mw.Win); text == "" {
+		t.Error("a channel plan on a dense layer gave no error")
+	}
+}
