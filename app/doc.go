@@ -8,6 +8,8 @@
 //	alignscope rdm …           write the RDM of a data matrix as .npy
 //	alignscope compare …       write the comparison matrix of two RDM sets as .npy
 //	alignscope encode …        per-target ridge with cross-validated penalties: PREFIX_alpha.npy, PREFIX_r2.npy
+//	alignscope lesion …        lesion curve of a layer against random lesions: PREFIX_curve.csv
+//	alignscope extract …       run an ONNX network on stimulus images: one float32 .npy per layer
 //	alignscope run RECIPE.toml --out DIR
 //	                           replay a recipe headless: tables, figures, methods text, report
 //	alignscope version         print the version and the BLAS in use

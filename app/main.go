@@ -43,6 +43,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return cmdEncode(args[1:], stdout, stderr)
 		case "run":
 			return cmdRun(args[1:], stdout, stderr)
+		case "lesion":
+			return cmdLesion(args[1:], stdout, stderr)
 		case "version":
 			fmt.Fprintf(stdout, "alignscope %s (BLAS: %s)\n", version, blas.Name)
 			return 0
@@ -83,6 +85,8 @@ Usage:
   alignscope encode --features X.npy --targets Y.npy [--folds 5] [--alphas -2,5,10] --out PREFIX
                                             per-target cross-validated ridge (alignscope encode -h)
   alignscope run RECIPE.toml --out DIR      replay a recipe headless: tables, figures, methods, report
+  alignscope lesion --layer FILE[:KEY] --region RDMS.npy --plan P --out PREFIX
+                                            lesion curve against a random null (alignscope lesion -h)
   alignscope extract --model NET.onnx --images DIR [--layers a,b,c] --out DIR
                                             run an ONNX network over stimulus images: one
                                             float32 .npy per layer (alignscope extract -h)

@@ -82,6 +82,9 @@ type RSAPage struct {
 	compInfo, profInfo, matInfo     *widget.Label
 	rdms                            *RDMViewer
 	compLayout                      func() *figure.ComparisonLayout
+	history                         *widget.Select
+	historySpecs                    map[string]rsa.Spec
+	settingsStack                   []rsa.Spec
 	controls                        fyne.CanvasObject
 	empty                           *widget.Label
 	root                            fyne.CanvasObject
@@ -141,6 +144,7 @@ func newRSAPage(mw *MainWindow) *RSAPage {
 		group("Subjects", pg.subjects),
 		widget.NewSeparator(),
 		form, pg.warn, pg.run, pg.runInfo,
+		widget.NewSeparator(), pg.analysesBox(),
 	))
 
 	pg.comparison, pg.profile, pg.matrix = NewPlotView(), NewPlotView(), NewPlotView()
@@ -214,6 +218,7 @@ func (pg *RSAPage) refreshOptions() {
 	}
 	pg.rdms.refreshOptions()
 	pg.updateWarnings()
+	pg.refreshHistory()
 }
 
 func (pg *RSAPage) updateWarnings() {
@@ -263,6 +268,9 @@ func (pg *RSAPage) Run() {
 		showError(pg.mw.Win, "Cannot run RSA", err, "Change the choice on the left and run again.")
 		return
 	}
+	if n := len(pg.settingsStack); n == 0 || pg.settingsStack[n-1].Key() != spec.Key() {
+		pg.settingsStack = append(pg.settingsStack, spec)
+	}
 	if r, ok := pg.cache[spec.Key()]; ok {
 		pg.show(r)
 		pg.runInfo.SetText("Shown from the cache: these choices were run before.")
@@ -292,6 +300,7 @@ func (pg *RSAPage) Run() {
 				pg.runInfo.SetText("")
 				pg.mw.RecordAnalysis(project.KindRSA, spec, res)
 				pg.show(res)
+				pg.refreshHistory()
 			})
 		})
 }

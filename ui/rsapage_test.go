@@ -194,3 +194,28 @@ func svgFill(c color.Color) string {
 	r, g, b, _ := c.RGBA()
 	return fmt.Sprintf("fill:#%02X%02X%02X", r>>8, g>>8, b>>8)
 }
+
+// TestRSADuplicateAndPreviousSettings: two analyses are listed; Duplicate
+// copies the first one's settings into the choices, Previous settings
+// brings the last ones back.
+func TestRSADuplicateAndPreviousSettings(t *testing.T) {
+	mw, pg := runDemoRSA(t) // spearman
+	pg.measure.SetSelected("corr")
+	test.Tap(pg.run)
+	idle(t, mw.ws)
+	if len(pg.history.Options) != 2 {
+		t.Fatalf("analyses listed: %v", pg.history.Options)
+	}
+	pg.history.SetSelected(pg.history.Options[0])
+	if s, _ := pg.historySpec(); s.Compare != "spearman" {
+		t.Fatalf("first analysis compare %q", s.Compare)
+	}
+	pg.setSpec(pg.historySpecs[pg.history.Options[0]])
+	if pg.measure.Selected != "spearman" || !strings.Contains(pg.history.Selected, "rsa-1") {
+		t.Fatalf("duplicate: measure %q", pg.measure.Selected)
+	}
+	pg.previousSettings()
+	if pg.measure.Selected != "corr" {
+		t.Fatalf("previous settings: measure %q", pg.measure.Selected)
+	}
+}
