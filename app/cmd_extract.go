@@ -1,24 +1,23 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
 	"github.com/alignscope/alignscope/core/data"
+	"github.com/alignscope/alignscope/core/job"
 	"github.com/alignscope/alignscope/core/network"
+	"github.com/alignscope/alignscope/io/extract"
 	"github.com/alignscope/alignscope/io/images"
-	"github.com/alignscope/alignscope/io/npy"
 	"github.com/alignscope/alignscope/io/onnxfile"
 	"github.com/alignscope/alignscope/io/table"
 )
@@ -197,30 +196,38 @@ type extractJob struct {
 
 type extractResult struct{ layers, images int }
 
-var unsafeFileChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
-
-// layerFiles gives each layer a file name from its label, unique.
-func layerFiles(nodes []network.Node) []string {
-	used := map[string]bool{"stimuli": true, "layers": true}
-	files := make([]string, len(nodes))
-	for i, nd := range nodes {
-		base := strings.Trim(unsafeFileChars.ReplaceAllString(nd.Label, "_"), "._")
-		if base == "" {
-			base = "layer"
+// layerList reads --layers: "" for the defaults (nil), "all" for every
+// node, else a comma-separated list.
+func layerList(net *network.Net, spec string) ([]string, error) {
+	switch strings.TrimSpace(spec) {
+	case "":
+		return nil, nil
+	case "all":
+		nodes, err := net.Nodes()
+		if err != nil {
+			return nil, err
 		}
-		name := base
-		for k := 2; used[strings.ToLower(name)]; k++ {
-			name = fmt.Sprintf("%s_%d", base, k)
+		names := make([]string, len(nodes))
+		for i, nd := range nodes {
+			names[i] = nd.Name
 		}
-		used[strings.ToLower(name)] = true
-		files[i] = name + ".npy"
+		return names, nil
 	}
-	return files
+	var names []string
+	for _, s := range strings.Split(spec, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			names = append(names, s)
+		}
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("--layers %q names no layer", spec)
+	}
+	return names, nil
 }
 
-// runExtract does the work of `alignscope extract`. Files are written
-// under temporary names and renamed only when everything succeeded; on
-// error nothing is left in the output folder.
+// runExtract does the work of `alignscope extract` with extract.ToDir,
+// printing a progress line per batch of images to progress. On error
+// nothing is left in the output folder.
 func runExtract(ctx context.Context, j extractJob, progress io.Writer) (*extractResult, error) {
 	net := j.net
 	var stim *data.Stimuli
@@ -230,151 +237,51 @@ func runExtract(ctx context.Context, j extractJob, progress io.Writer) (*extract
 			return nil, err
 		}
 	}
+	names, err := layerList(net, j.layers)
+	if err != nil {
+		return nil, err
+	}
 	set, err := images.ReadDir(j.images, stim)
 	if err != nil {
 		return nil, err
 	}
-	var names []string
-	switch strings.TrimSpace(j.layers) {
-	case "":
-		if names, err = net.DefaultLayers(); err != nil {
-			return nil, err
-		}
-	case "all":
-		nodes, err := net.Nodes()
-		if err != nil {
-			return nil, err
-		}
-		for _, nd := range nodes {
-			names = append(names, nd.Name)
-		}
-	default:
-		for _, s := range strings.Split(j.layers, ",") {
-			if s = strings.TrimSpace(s); s != "" {
-				names = append(names, s)
-			}
-		}
-	}
-	nodes := make([]network.Node, len(names))
-	for i, nm := range names {
-		if nodes[i], err = net.Resolve(nm); err != nil {
-			return nil, err
-		}
-	}
-	in, err := net.Prepare(ctx, set.Images)
+	var res *extract.Result
+	err = withProgress(progress, func(ctx context.Context, rep *job.Reporter) error {
+		var err error
+		res, err = extract.ToDir(ctx, net, set, names, j.out, rep)
+		return err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("images in %s: %w", j.images, err)
-	}
-	if err := os.MkdirAll(j.out, 0o755); err != nil {
+		var pe *extract.PrepareError
+		if errors.As(err, &pe) {
+			err = fmt.Errorf("images in %s: %w", j.images, err)
+		}
 		return nil, err
 	}
+	return &extractResult{layers: len(res.Layers), images: res.Images}, nil
+}
 
-	files := layerFiles(nodes)
-	n := len(set.Images)
-	type sink struct {
-		f    *os.File
-		bw   *bufio.Writer
-		w    *npy.Writer[float32]
-		part string
-	}
-	sinks := map[string]*sink{}
-	var parts []string
-	cleanup := func() {
-		for _, s := range sinks {
-			s.f.Close()
+// withProgress runs fn as a job and prints each new progress message
+// ("16 of 64 images") to w, prefixed with the command name.
+func withProgress(w io.Writer, fn job.Func) error {
+	var (
+		j    atomic.Pointer[job.Job]
+		mu   sync.Mutex
+		last string
+	)
+	m := job.NewManager(func() {
+		jb := j.Load()
+		if jb == nil {
+			return
 		}
-		for _, p := range parts {
-			os.Remove(p)
+		mu.Lock()
+		defer mu.Unlock()
+		if msg := jb.Status().Message; msg != "" && msg != last {
+			last = msg
+			fmt.Fprintf(w, "alignscope extract: %s\n", msg)
 		}
-	}
-	for i, nd := range nodes {
-		part := filepath.Join(j.out, files[i]+".part")
-		f, err := os.Create(part)
-		if err != nil {
-			cleanup()
-			return nil, err
-		}
-		parts = append(parts, part)
-		bw := bufio.NewWriterSize(f, 1<<20)
-		w, err := npy.NewWriter[float32](bw, append([]int{n}, nd.Shape...))
-		if err != nil {
-			f.Close()
-			cleanup()
-			return nil, err
-		}
-		sinks[names[i]] = &sink{f: f, bw: bw, w: w, part: part}
-	}
-	done := 0
-	err = network.ExtractInputs(ctx, net, in, names, func(layer string, first int, shape []int, rows [][]float32) error {
-		s := sinks[layer]
-		for _, r := range rows {
-			if err := s.w.WriteValues(r); err != nil {
-				return fmt.Errorf("writing %s: %w", filepath.Base(s.part), err)
-			}
-		}
-		if layer == names[0] {
-			done = first + len(rows)
-			fmt.Fprintf(progress, "alignscope extract: %d of %d images\n", done, n)
-		}
-		return nil
-	}, nil)
-	if err != nil {
-		cleanup()
-		return nil, err
-	}
-	for _, nm := range names {
-		s := sinks[nm]
-		if err := s.w.Close(); err != nil {
-			cleanup()
-			return nil, err
-		}
-		if err := s.bw.Flush(); err != nil {
-			cleanup()
-			return nil, err
-		}
-	}
-	// Stimulus list and layer table, also written under temporary names.
-	writeText := func(name string, fill func(io.Writer) error) error {
-		part := filepath.Join(j.out, name+".part")
-		parts = append(parts, part)
-		f, err := os.Create(part)
-		if err != nil {
-			return err
-		}
-		if err := fill(f); err != nil {
-			f.Close()
-			return err
-		}
-		return f.Close()
-	}
-	if err := writeText("stimuli.tsv", func(w io.Writer) error { return table.WriteStimuli(w, set.Stimuli) }); err != nil {
-		cleanup()
-		return nil, err
-	}
-	if err := writeText("layers.tsv", func(w io.Writer) error {
-		fmt.Fprintln(w, "file\tlayer\tlabel\top\tshape")
-		for i, nd := range nodes {
-			if _, err := fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", files[i], nd.Name, nd.Label, nd.Op, strings.ReplaceAll(shapeText(nd.Shape), "×", "x")); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
-		cleanup()
-		return nil, err
-	}
-	for _, s := range sinks {
-		if err := s.f.Close(); err != nil {
-			cleanup()
-			return nil, err
-		}
-	}
-	sinks = nil
-	for _, p := range parts {
-		if err := os.Rename(p, strings.TrimSuffix(p, ".part")); err != nil {
-			cleanup()
-			return nil, err
-		}
-	}
-	return &extractResult{layers: len(nodes), images: n}, nil
+	})
+	jb := m.Start("extract", fn, nil)
+	j.Store(jb)
+	return jb.Wait()
 }

@@ -76,7 +76,7 @@ type Spec struct {
 	// furthest below the null median.
 	Detail float64
 	// Exact forms the random lesions' products in float64 too. By
-	// default they are formed and summed in float32 over about 4096
+	// default they are formed and summed in float32 over about 16 000
 	// units at a time, the partial sums added in float64 (about twice as
 	// fast; relative error of order 10⁻⁶ in the null's Gram matrices, far
 	// below the Monte-Carlo error of a band from 100 draws); activations
@@ -616,4 +616,41 @@ func encScorers(regions []EncodingRegion, lg *layerGram) ([]*encScorer, error) {
 		out = append(out, sc)
 	}
 	return out, nil
+}
+
+// Inspect returns the before/after detail of spec.Plan's lesion at
+// fraction f (the layer's RDMs and, with a readout, the confusion
+// matrices), as Run's Result.Detail but at a fraction of the caller's
+// choosing, without the curve; spec.Regions, Encoding, Fractions and
+// Draws are not used. It reads the layer three times.
+func Inspect(ctx context.Context, spec Spec, f float64) (*Detail, error) {
+	if err := checkFraction(f); err != nil {
+		return nil, err
+	}
+	if spec.Layer == nil {
+		return nil, fmt.Errorf("no layer")
+	}
+	n, p := spec.Layer.Dims()
+	if spec.Plan == nil {
+		return nil, fmt.Errorf("no lesion plan")
+	}
+	if spec.Plan.Units != p {
+		return nil, fmt.Errorf("the lesion plan is for a layer of %d units, this layer has %d", spec.Plan.Units, p)
+	}
+	var dec *decode.Plan
+	if spec.Readout != nil {
+		if len(spec.Readout.Labels) != n {
+			return nil, fmt.Errorf("decoding %q: %d labels for %d stimuli", spec.Readout.Descriptor, len(spec.Readout.Labels), n)
+		}
+		var err error
+		if dec, err = decode.NewPlan(spec.Readout.Labels, spec.Readout.Options); err != nil {
+			return nil, fmt.Errorf("decoding %q: %w", spec.Readout.Descriptor, err)
+		}
+	}
+	lg, err := newLayerGram(ctx, spec.Layer, spec.Fill, nil)
+	if err != nil {
+		return nil, err
+	}
+	ev := newEvaluator(lg, nil, nil, dec, max(1, runtime.GOMAXPROCS(0)))
+	return detail(ctx, ev, spec.Plan, f, nil)
 }

@@ -65,7 +65,9 @@
 // RSA: the correlation-distance RDM of the lesioned layer is compared
 // with each subject's RDM of a region (core/compare method, spearman by
 // default) and the score is the mean over subjects; the region's noise
-// ceiling is core/inference.NoiseCeiling (leave one subject out). Pairs
+// ceiling is core/inference.NoiseCeiling (leave one subject out; for
+// cosine, corr, spearman and rho-a on RDMs without NaN it is computed from
+// the precomputed transformed RDMs instead — the same numbers). Pairs
 // that are NaN in some subject's RDM are left out of every comparison
 // (rsatoolbox's rule); pairs that become NaN in the lesioned RDM (a
 // stimulus whose remaining pattern is constant) are left out of that
@@ -105,7 +107,7 @@
 // z = (t − mean c)/sd c.
 //
 // By default the random lesions' rank-k products are formed in float32
-// and summed in float64 every few thousand units (Spec.Exact turns this
+// and summed in float64 every 16 384 units (Spec.Exact turns this
 // off): relative error of order 10⁻⁶ in their Gram matrices, far below
 // the Monte-Carlo error of a 100-draw band (activations too large or too
 // small for float32 fall back to float64); targeted lesions are always

@@ -410,6 +410,22 @@ func TestPlantedUnitsLeaveTheBand(t *testing.T) {
 	if d.IntactDecode.Accuracy <= d.LesionedDecode.Accuracy {
 		t.Errorf("detail at %g: decoding %g before, %g after", d.Fraction, d.IntactDecode.Accuracy, d.LesionedDecode.Accuracy)
 	}
+	// Inspect gives the same detail at a chosen fraction.
+	ins, err := Inspect(ctx, Spec{Layer: layer, Plan: plan, Readout: &Readout{Descriptor: "category", Labels: cat, Options: decode.Options{Folds: 4}}}, d.Fraction)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(ins.LesionedRDM.Vec, d.LesionedRDM.Vec) || ins.LesionedDecode.Accuracy != d.LesionedDecode.Accuracy || !slices.Equal(ins.Units, d.Units) {
+		t.Errorf("Inspect at %g differs from the run's detail", d.Fraction)
+	}
+	// The lesioned RDM is the correlation RDM of the zeroed layer.
+	zl, _ := NewLesioned(ctx, layer, d.Units, Zero)
+	want, _ := rdm.Correlation(ctx, zl, nil)
+	for k, v := range want.Vec {
+		if math.Abs(v-d.LesionedRDM.Vec[k]) > 1e-12 {
+			t.Fatalf("lesioned RDM pair %d: %g, recomputed %g", k, d.LesionedRDM.Vec[k], v)
+		}
+	}
 	rows := res.Table()
 	if len(rows) != 2*len(res.Fractions) || rows[4].Excess >= 0 || rows[4].Z > -3 {
 		t.Errorf("table rows %d, row 4 %+v", len(rows), rows[4])

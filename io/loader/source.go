@@ -62,6 +62,23 @@ func Load(src Source) (Change, []data.Matrix, []string, error) {
 		for _, r := range recs {
 			mats, sources = append(mats, r.Data), append(sources, r.Source)
 		}
+	case KindModelDir:
+		if src.Name == "" {
+			return nil, nil, nil, errors.New("give the model a name")
+		}
+		m, stim, err := loadModelDir(src.Path, src.Name)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		change = func(p *data.Project) error {
+			if p.Stimuli == nil { // the folder's table becomes the project's
+				if err := p.SetStimuli(stim); err != nil {
+					return err
+				}
+			}
+			return p.AddModel(m)
+		}
+		addLayers(m)
 	case KindModelRDMs:
 		if src.Name == "" {
 			return nil, nil, nil, errors.New("give the model a name")

@@ -1,0 +1,5 @@
+//go:build !unix
+
+package netlesion_test
+
+func cpuTime() float64 { return -1 }
