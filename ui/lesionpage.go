@@ -486,8 +486,9 @@ func (pg *LesionPage) showDetail() {
 		}
 		conf(pg.cBefore, d.IntactDecode)
 		conf(pg.cAfter, d.LesionedDecode)
-		pg.confInfo.SetText(fmt.Sprintf("Decoding %s: accuracy %.3f intact, %.3f lesioned (chance %.3f). Rows: true level, columns: predicted.",
-			pg.result.Effects[len(pg.result.Effects)-1].Name, d.IntactDecode.Accuracy, d.LesionedDecode.Accuracy, d.IntactDecode.Chance))
+		pg.confInfo.SetText(fmt.Sprintf("%s: accuracy %.3f intact, %.3f lesioned (chance %.3f). Rows: true level, columns: predicted, in the order %s.",
+			pg.result.Effects[len(pg.result.Effects)-1].Name, d.IntactDecode.Accuracy, d.LesionedDecode.Accuracy, d.IntactDecode.Chance,
+			strings.Join(d.IntactDecode.Levels, ", ")))
 	} else {
 		pg.confInfo.SetText("No decoding readout was chosen.")
 	}

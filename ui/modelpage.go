@@ -139,11 +139,11 @@ func newModelPage(mw *MainWindow) *ModelPage {
 		heading("Preprocessing"), pre, pg.preHint,
 		widget.NewSeparator(),
 		heading("Stimulus images"), browse(pg.images, "Use this folder"), pg.imagesHint,
+		widget.NewSeparator(),
+		heading("Output"), output,
 	))
-	// The output and the Extract button stay in view below the scrolling
-	// choices.
-	left := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), heading("Output"), output, pg.extract, pg.runInfo),
-		nil, nil, pg.controls)
+	// The Extract button stays in view below the scrolling choices.
+	left := container.NewBorder(nil, container.NewVBox(pg.extract, pg.runInfo), nil, nil, pg.controls)
 
 	pg.table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(pg.nodes), 6 },
@@ -659,6 +659,9 @@ func (pg *ModelPage) Extract() *job.Job {
 			if err != nil {
 				return err
 			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			if req.stimuli == nil {
 				stim = thumbnailed(set)
 			}
@@ -699,8 +702,8 @@ func (pg *ModelPage) Extract() *job.Job {
 					srcs[i] = sourceMatrix{sources[i], mats[i]}
 				}
 				pg.mw.checkValues(srcs)
-				pg.runInfo.SetText(fmt.Sprintf("Model %q added: %d layers × %d stimuli in %.1f s, written to %s.",
-					req.name, len(res.Layers), res.Images, time.Since(start).Seconds(), req.out))
+				pg.runInfo.SetText(fmt.Sprintf("Added model %q: %d layers × %d stimuli (%.1f s, folder %s).",
+					req.name, len(res.Layers), res.Images, time.Since(start).Seconds(), filepath.Base(req.out)))
 				pg.proposeName()
 			})
 		})

@@ -18,7 +18,9 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/alignscope/alignscope/assets/demonet"
 	"github.com/alignscope/alignscope/core/data"
+	"github.com/alignscope/alignscope/core/job"
 	"github.com/alignscope/alignscope/io/loader"
 )
 
@@ -135,12 +137,13 @@ func TestModelPageExtractsDemoNetwork(t *testing.T) {
 	if last != (data.Source{Kind: loader.KindModelDir, Path: out, Name: "demonet"}) {
 		t.Errorf("source %+v", last)
 	}
-	if !strings.Contains(pg.runInfo.Text, `Model "demonet" added: 7 layers × 64 stimuli`) || pg.name.Text != "demonet-2" {
+	if !strings.Contains(pg.runInfo.Text, `Added model "demonet": 7 layers × 64 stimuli`) || pg.name.Text != "demonet-2" {
 		t.Errorf("after extract: info %q, next name %q", pg.runInfo.Text, pg.name.Text)
 	}
 	if names := mw.TreeChildren("models"); len(names) != 3 {
 		t.Errorf("tree models %v", names)
 	}
+	mw.Win.Resize(fyne.NewSize(1280, 1000)) // room for every choice
 	relayout(mw.Win)
 	capture(t, mw.Win, "model-page")
 
@@ -222,10 +225,15 @@ func TestModelPageBadNetwork(t *testing.T) {
 	before := ws.Project()
 	bad := filepath.Join(t.TempDir(), "x.onnx")
 	os.WriteFile(bad, []byte("hello, not a network"), 0o644)
+	// The demo network with Selu for Relu (same length: the protobuf stays
+	// valid): an operator the runtime lacks.
+	selu := filepath.Join(t.TempDir(), "selu.onnx")
+	os.WriteFile(selu, bytes.ReplaceAll(demonet.ONNX, []byte("Relu"), []byte("Selu")), 0o644)
 	for _, c := range []struct{ path, want string }{
-		{bad, "x.onnx: not an ONNX model"},
+		{selu, `unsupported ONNX operator: Selu (node "/relu1/Selu")`},
 		{filepath.Join(t.TempDir(), "gone.onnx"), "gone.onnx"},
 		{t.TempDir(), "is a folder"},
+		{bad, "x.onnx: not an ONNX model"},
 	} {
 		mw.closeOverlays()
 		pg.OpenNetwork(c.path)
@@ -240,6 +248,7 @@ func TestModelPageBadNetwork(t *testing.T) {
 			t.Errorf("%s: the project changed", c.path)
 		}
 	}
+	mw.Win.Resize(fyne.NewSize(1280, 1000))
 	relayout(mw.Win)
 	capture(t, mw.Win, "model-page-bad-network")
 	mw.closeOverlays()
@@ -298,6 +307,24 @@ func TestModelPageImageErrors(t *testing.T) {
 	mw.closeOverlays()
 	if ws.Project() != before {
 		t.Error("the project changed")
+	}
+
+	// Cancelled at once: nothing written, project unchanged.
+	tapButton(t, pg.view, "Defaults")
+	j := pg.Extract()
+	if j == nil {
+		t.Fatalf("no extraction: %s", overlayText(t, mw.Win))
+	}
+	j.Cancel()
+	idle(t, ws)
+	if st := j.Status(); st.State != job.Cancelled {
+		t.Fatalf("job %v: %v", st.State, st.Err)
+	}
+	if !strings.Contains(pg.runInfo.Text, "Cancelled") || mw.Win.Canvas().Overlays().Top() != nil || ws.Project() != before {
+		t.Errorf("after cancel: %q, dialog %q", pg.runInfo.Text, overlayText(t, mw.Win))
+	}
+	if _, err := os.Stat(out); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("output folder left after cancel: %v", err)
 	}
 }
 

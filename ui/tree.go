@@ -110,7 +110,7 @@ func (t projectTree) label(id widget.TreeNodeID) (fyne.Resource, string, string)
 	case "layer":
 		if m := p.Model(names[0]); m != nil {
 			if l := m.Layer(names[1]); l != nil {
-				return theme.FileIcon(), l.Name, fmt.Sprintf("%s · %s", l.ShapeString(), humanBytes(l.Bytes()))
+				return theme.FileIcon(), l.Name, l.ShapeString()
 			}
 		}
 	case "subject":

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 
 	"github.com/alignscope/alignscope/core/compare"
@@ -196,7 +197,9 @@ func pickCols(x *mat.Dense, ok []bool, count int) *mat.Dense {
 
 // score is the mean over subjects of compare(vec, subject RDM) over the
 // pairs defined in every subject RDM and in vec (NaN with fewer than 2).
-func (rg *rsaRegion) score(ctx context.Context, vec []float64) (float64, error) {
+// ranks (may be nil) are vec's ranks when vec has no NaN, shared by the
+// regions (spearman).
+func (rg *rsaRegion) score(ctx context.Context, vec, ranks []float64) (float64, error) {
 	ok, left := rg.valid, rg.nValid
 	subj := rg.picked
 	method := rg.method
@@ -222,8 +225,14 @@ func (rg *rsaRegion) score(ctx context.Context, vec []float64) (float64, error) 
 			break
 		}
 	}
-	a := pickCols(mat.NewDense(1, len(vec), vec), ok, left)
-	if method != rg.method {
+	var a *mat.Dense
+	switch {
+	case method == rg.method:
+		a = pickCols(mat.NewDense(1, len(vec), vec), ok, left)
+	case ranks != nil && left == len(vec):
+		a = mat.NewDense(1, left, ranks)
+	default:
+		a = pickCols(mat.NewDense(1, len(vec), vec), ok, left)
 		a.SetRow(0, compare.Rank(a.RawRowView(0)))
 	}
 	c, err := compare.CompareContext(ctx, a, subj, method, nil)
@@ -438,8 +447,12 @@ func (ms *measures) score(ctx context.Context, acts activations) ([]float64, err
 				if err != nil {
 					return nil, fmt.Errorf("layer %q: %w", l.Label, err)
 				}
+				var ranks []float64
+				if st.method == "spearman" && !slices.ContainsFunc(r.Vec, math.IsNaN) {
+					ranks = compare.Rank(r.Vec)
+				}
 				for _, rg := range ms.regions {
-					v, err := rg.score(ctx, r.Vec)
+					v, err := rg.score(ctx, r.Vec, ranks)
 					if err != nil {
 						return nil, fmt.Errorf("layer %q: %w", l.Label, err)
 					}

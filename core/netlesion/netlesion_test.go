@@ -317,18 +317,21 @@ func TestChannelLesionMatchesDirectRecomputation(t *testing.T) {
 	}
 }
 
-// With only fraction 0 nothing is silenced: every change, null draw and
-// band is 0 and p = 1; no lesioned forward pass is run.
-func TestFractionZero(t *testing.T) {
+// At 0 % nothing is silenced: every change, null draw and band is 0 and
+// p = 1, with no lesioned forward pass. At 100 % every draw is the
+// targeted lesion (p = 1 again, ties counting against it), and the
+// masked node, all zeros, has no RDM (NaN).
+func TestFractionsZeroAndAll(t *testing.T) {
 	d := demoN(t, 16)
 	plan, err := lesion.Random(32*8*8, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var rep job.Reporter
-	res, err := netlesion.Run(context.Background(), netlesion.Spec{Net: d.net, Inputs: d.in, Node: pool2, Plan: plan,
+	spec := netlesion.Spec{Net: d.net, Inputs: d.in, Node: pool2, Plan: plan,
 		Fractions: []float64{0}, Draws: 5, Regions: d.regions, Top1: true,
-		Readout: &lesion.Readout{Descriptor: "category", Labels: d.category, Options: decode.Options{Folds: 2}}}, &rep)
+		Readout: &lesion.Readout{Descriptor: "category", Labels: d.category, Options: decode.Options{Folds: 2}}}
+	res, err := netlesion.Run(context.Background(), spec, &rep)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -345,6 +348,26 @@ func TestFractionZero(t *testing.T) {
 			if c != 0 {
 				t.Errorf("%s · %s: null draw %g", e.LayerLabel, e.Name, c)
 			}
+		}
+	}
+
+	spec.Fractions = []float64{1}
+	spec.Layers = []string{"pool2", "relu5"}
+	res, err = netlesion.Run(context.Background(), spec, &rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range res.Effects {
+		if e.P[0] != 1 && !math.IsNaN(e.Targeted[0]) {
+			t.Errorf("%s · %s at 100 %%: p = %g", e.LayerLabel, e.Name, e.P[0])
+		}
+		for _, c := range e.Null[0] {
+			if c != e.Targeted[0] && !(math.IsNaN(c) && math.IsNaN(e.Targeted[0])) {
+				t.Errorf("%s · %s at 100 %%: null draw %g, targeted %g", e.LayerLabel, e.Name, c, e.Targeted[0])
+			}
+		}
+		if e.Layer == pool2 && !math.IsNaN(e.Targeted[0]) {
+			t.Errorf("all-zero pool2 · %s: change %g, want NaN", e.Name, e.Targeted[0])
 		}
 	}
 }
