@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
 
 	"github.com/alignscope/alignscope/core/data"
 	"github.com/alignscope/alignscope/core/voxelwise"
@@ -124,5 +125,63 @@ func (pg *EncodingPage) exportTable() {
 	rows := pg.result.Table()
 	saveDialog(pg.mw, "encoding-results.csv", []string{".csv"}, func(path string) error {
 		return export.WriteEncodingTable(path, rows)
+	})
+}
+
+// figureFor builds the figure of a plot view for export.
+func (pg *EncodingPage) figureFor(view string) (*plot.Plot, string, error) {
+	r := pg.result
+	if r == nil {
+		return nil, "", fmt.Errorf("fit the encoding models first")
+	}
+	metric := voxelwise.Metric(pg.distMetric.Selected)
+	switch view {
+	case "dist":
+		p, err := figure.ScoreHistograms(r, pg.distRegion.Selected, metric)
+		return p, "encoding-distributions-" + pg.distRegion.Selected, err
+	case "profile":
+		p, err := figure.EncodingProfile(r, pg.profModel.Selected, metric)
+		return p, "encoding-profile-" + pg.profModel.Selected, err
+	case "scatter":
+		a := r.Fit(layerRef(pg.cmpA.Selected), pg.cmpSubject.Selected, pg.cmpRegion.Selected)
+		b := r.Fit(layerRef(pg.cmpB.Selected), pg.cmpSubject.Selected, pg.cmpRegion.Selected)
+		if a == nil || b == nil {
+			return nil, "", fmt.Errorf("no fits of %s and %s to %s / %s", pg.cmpA.Selected, pg.cmpB.Selected, pg.cmpSubject.Selected, pg.cmpRegion.Selected)
+		}
+		p, err := figure.ScoreScatter(a, b, voxelwise.Metric(pg.mapMetric.Selected), pg.cmpA.Selected, pg.cmpB.Selected)
+		return p, "encoding-compare", err
+	default:
+		f := pg.alphaFit()
+		if f == nil {
+			return nil, "", fmt.Errorf("no fit of %s to %s", pg.alphaLayer.Selected, pg.alphaRec.Selected)
+		}
+		p, err := figure.AlphaHistogram(f)
+		return p, "encoding-penalties", err
+	}
+}
+
+// exportFigure asks for a file (.png, .svg or .pdf) and writes a view's
+// figure at 16 × 10 cm.
+func (pg *EncodingPage) exportFigure(view string) {
+	p, name, err := pg.figureFor(view)
+	if err != nil {
+		showError(pg.mw.Win, "Cannot export", err, "")
+		return
+	}
+	saveDialog(pg.mw, filepath.Base(name)+".pdf", []string{".png", ".svg", ".pdf"}, func(path string) error {
+		return export.SavePlot(p, path, 16*vg.Centimeter, 10*vg.Centimeter)
+	})
+}
+
+// exportSlices writes the three slices of the fit map side by side as a
+// PNG, each voxel drawn as a 6 × 6 pixel block.
+func (pg *EncodingPage) exportSlices() {
+	if pg.slices.bg == nil {
+		showError(pg.mw.Win, "Cannot export", fmt.Errorf("there is no brain map to export"), "")
+		return
+	}
+	img := pg.slices.Composite(6)
+	saveDialog(pg.mw, "fit-map-slices.png", []string{".png"}, func(path string) error {
+		return export.WritePNG(path, img)
 	})
 }

@@ -139,6 +139,7 @@ func newEncodingPage(mw *MainWindow) *EncodingPage {
 				container.NewBorder(nil, nil, widget.NewLabel("Threshold"), nil, pg.threshold)),
 			container.NewHBox(
 				widget.NewButtonWithIcon("Export map (NIfTI)…", theme.DocumentSaveIcon(), pg.exportMap),
+				widget.NewButtonWithIcon("Export slices (PNG)…", theme.DocumentSaveIcon(), pg.exportSlices),
 				widget.NewButtonWithIcon("Export table (CSV)…", theme.DocumentSaveIcon(), pg.exportTable))),
 		container.NewVBox(pg.mapHover, pg.mapInfo), nil, pg.mapBar, pg.slices)
 
@@ -158,11 +159,14 @@ func newEncodingPage(mw *MainWindow) *EncodingPage {
 	pg.distMetric.Selected = metrics[0]
 	pg.profModel = widget.NewSelect(nil, func(string) { pg.showProfile() })
 	pg.dist, pg.prof = NewPlotView(), NewPlotView()
+	exportBtn := func(view string) *widget.Button {
+		return widget.NewButtonWithIcon("Export figure…", theme.DocumentSaveIcon(), func() { pg.exportFigure(view) })
+	}
 	distTab := container.NewBorder(
-		container.NewHBox(widget.NewLabel("Region"), pg.distRegion, widget.NewLabel("Score"), pg.distMetric),
+		container.NewHBox(widget.NewLabel("Region"), pg.distRegion, widget.NewLabel("Score"), pg.distMetric, exportBtn("dist")),
 		nil, nil, nil, pg.dist)
 	profTab := container.NewBorder(
-		container.NewHBox(widget.NewLabel("Model"), pg.profModel, widget.NewLabel("(score as on Distributions)")),
+		container.NewHBox(widget.NewLabel("Model"), pg.profModel, widget.NewLabel("(score as on Distributions)"), exportBtn("profile")),
 		nil, nil, nil, pg.prof)
 
 	// two-model comparison
@@ -171,16 +175,18 @@ func newEncodingPage(mw *MainWindow) *EncodingPage {
 	pg.cmpSubject = widget.NewSelect(nil, func(string) { pg.showScatter() })
 	pg.cmpRegion = widget.NewSelect(nil, func(string) { pg.showScatter() })
 	pg.scatter = NewPlotView()
-	cmpTab := container.NewBorder(container.NewHBox(widget.NewLabel("A"), pg.cmpA, widget.NewLabel("B"), pg.cmpB,
-		widget.NewLabel("Subject"), pg.cmpSubject, widget.NewLabel("Region"), pg.cmpRegion), nil, nil, nil, pg.scatter)
+	cmpTab := container.NewBorder(container.NewVBox(
+		container.NewHBox(widget.NewLabel("A"), pg.cmpA, widget.NewLabel("B"), pg.cmpB),
+		container.NewHBox(widget.NewLabel("Subject"), pg.cmpSubject, widget.NewLabel("Region"), pg.cmpRegion, exportBtn("scatter"))),
+		nil, nil, nil, pg.scatter)
 
 	// penalties
 	pg.alphaLayer = widget.NewSelect(nil, func(string) { pg.showAlphas() })
 	pg.alphaRec = widget.NewSelect(nil, func(string) { pg.showAlphas() })
 	pg.alphas = NewPlotView()
 	pg.alphaInfo = hint("")
-	alphaTab := container.NewBorder(container.NewHBox(widget.NewLabel("Layer"), pg.alphaLayer, widget.NewLabel("Recording"), pg.alphaRec),
-		pg.alphaInfo, nil, nil, pg.alphas)
+	alphaTab := container.NewBorder(container.NewHBox(widget.NewLabel("Layer"), pg.alphaLayer, widget.NewLabel("Recording"), pg.alphaRec,
+		exportBtn("alphas")), pg.alphaInfo, nil, nil, pg.alphas)
 
 	pg.views = container.NewAppTabs(
 		container.NewTabItem("Fit map", mapTab),

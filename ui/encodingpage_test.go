@@ -8,8 +8,10 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"gonum.org/v1/plot/vg"
 
 	"github.com/alignscope/alignscope/core/voxelwise"
+	"github.com/alignscope/alignscope/io/export"
 	"github.com/alignscope/alignscope/io/loader"
 	"github.com/alignscope/alignscope/io/nifti"
 )
@@ -104,5 +106,28 @@ func TestEncodingPageShowsTheDemoAnswer(t *testing.T) {
 	}
 	if vol.Dims != g.Grid.Dims || float32(vol.At(vox[0], vox[1], vox[2])) != float32(values[0]) {
 		t.Errorf("exported map: dims %v, value %v want %v", vol.Dims, vol.At(vox[0], vox[1], vox[2]), values[0])
+	}
+}
+
+func TestEncodingExports(t *testing.T) {
+	_, pg := runDemoEncoding(t)
+	dir := t.TempDir()
+	for _, view := range []string{"dist", "profile", "scatter", "alphas"} {
+		p, name, err := pg.figureFor(view)
+		if err != nil {
+			t.Fatalf("%s: %v", view, err)
+		}
+		for _, ext := range []string{".png", ".svg", ".pdf"} {
+			if err := export.SavePlot(p, filepath.Join(dir, filepath.Base(name)+ext), 16*vg.Centimeter, 10*vg.Centimeter); err != nil {
+				t.Fatalf("%s%s: %v", view, ext, err)
+			}
+		}
+	}
+	img := pg.slices.Composite(4)
+	if b := img.Bounds(); b.Dx() < 3*4*44 || b.Dy() < 4*44 {
+		t.Fatalf("slices composite %v", b)
+	}
+	if err := export.WriteEncodingTable(filepath.Join(dir, "t.csv"), pg.Result().Table()); err != nil {
+		t.Fatal(err)
 	}
 }

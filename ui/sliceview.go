@@ -377,3 +377,30 @@ func describeVoxel(bg *data.Volume, c [3]int) string {
 	w := bg.World(c[0], c[1], c[2])
 	return fmt.Sprintf("voxel (%d, %d, %d) · (%.0f, %.0f, %.0f) mm", c[0], c[1], c[2], w[0], w[1], w[2])
 }
+
+// Composite draws the three slices side by side on a black background,
+// each voxel as a scale × scale block (nearest neighbour), for export.
+func (v *SliceView) Composite(scale int) image.Image {
+	var w, h int
+	for p := 0; p < 3; p++ {
+		b := v.imgs[p].Image.Bounds()
+		w += b.Dx()*scale + 8
+		h = max(h, b.Dy()*scale)
+	}
+	out := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for i := 3; i < len(out.Pix); i += 4 {
+		out.Pix[i] = 0xff
+	}
+	x0 := 0
+	for p := 0; p < 3; p++ {
+		src := v.imgs[p].Image
+		b := src.Bounds()
+		for y := 0; y < b.Dy()*scale; y++ {
+			for x := 0; x < b.Dx()*scale; x++ {
+				out.Set(x0+x, y, src.At(b.Min.X+x/scale, b.Min.Y+y/scale))
+			}
+		}
+		x0 += b.Dx()*scale + 8
+	}
+	return out
+}

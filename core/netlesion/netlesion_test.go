@@ -27,7 +27,7 @@ import (
 
 // demo is the demo network, its images prepared, the category of each
 // image and the demo regions' RDMs (one correlation-distance RDM per
-// subject, from the demo recordings), for the first n images.
+// subject, from the demo recordings).
 type demo struct {
 	net      *network.Net
 	in       *network.Inputs
@@ -78,15 +78,20 @@ var loadDemo = sync.OnceValues(func() (*demo, error) {
 	return d, nil
 })
 
-// demoN returns the demo restricted to its first n images (n ≤ 64, a
-// multiple of 4 keeps the categories balanced: the images are sorted by
-// category, so every fourth image is taken).
+// demoN returns the demo restricted to n of its images (see subset).
 func demoN(t testing.TB, n int) *demo {
 	t.Helper()
 	d, err := loadDemo()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return subset(d, n)
+}
+
+// subset returns the demo restricted to n of its 64 images: every
+// (64/n)-th one, so that the 4 categories (16 images each, sorted by
+// category) stay balanced when n is a multiple of 4.
+func subset(d *demo, n int) *demo {
 	if n >= d.in.N {
 		return d
 	}
@@ -327,13 +332,19 @@ func TestFractionsZeroAndAll(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rep job.Reporter
 	spec := netlesion.Spec{Net: d.net, Inputs: d.in, Node: pool2, Plan: plan,
 		Fractions: []float64{0}, Draws: 5, Regions: d.regions, Top1: true,
 		Readout: &lesion.Readout{Descriptor: "category", Labels: d.category, Options: decode.Options{Folds: 2}}}
-	res, err := netlesion.Run(context.Background(), spec, &rep)
-	if err != nil {
+	var res *netlesion.Result
+	j := job.NewManager(nil).Start("0 %", func(ctx context.Context, rep *job.Reporter) (err error) {
+		res, err = netlesion.Run(ctx, spec, rep)
+		return err
+	}, nil)
+	if err := j.Wait(); err != nil {
 		t.Fatal(err)
+	}
+	if st := j.Status(); st.Total != 1 || st.Done != 1 {
+		t.Errorf("progress %d of %d forward passes, want only the intact one", st.Done, st.Total)
 	}
 	// Default layers: every node after pool2.
 	down, _ := d.net.Downstream(pool2)
@@ -353,7 +364,7 @@ func TestFractionsZeroAndAll(t *testing.T) {
 
 	spec.Fractions = []float64{1}
 	spec.Layers = []string{"pool2", "relu5"}
-	res, err = netlesion.Run(context.Background(), spec, &rep)
+	res, err = netlesion.Run(context.Background(), spec, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
