@@ -19,6 +19,8 @@ import (
 	"github.com/alignscope/alignscope/core/encoding"
 	"github.com/alignscope/alignscope/core/job"
 	"github.com/alignscope/alignscope/core/voxelwise"
+	"github.com/alignscope/alignscope/ui/figure"
+	"gonum.org/v1/plot"
 )
 
 var metrics = []string{string(voxelwise.R2), string(voxelwise.R), string(voxelwise.Ceiled)}
@@ -53,6 +55,7 @@ type EncodingPage struct {
 	mapLayer, mapSubject, mapMetric *widget.Select
 	threshold                       *widget.Entry
 	slices                          *SliceView
+	unitMap                         *PlotView
 	mapInfo, mapHover               *widget.Label
 	mapBar                          *fyne.Container
 	mapVoxels                       map[[3]int]voxelInfo
@@ -125,6 +128,8 @@ func newEncodingPage(mw *MainWindow) *EncodingPage {
 	pg.threshold.SetText("0.05")
 	pg.threshold.OnSubmitted = func(string) { pg.showMap() }
 	pg.slices = NewSliceView()
+	pg.unitMap = NewPlotView()
+	pg.unitMap.Hide()
 	pg.mapInfo, pg.mapHover = hint(""), widget.NewLabel("Point at a voxel; click to move the crosshair.")
 	pg.mapBar = container.NewStack()
 	pg.slices.OnHover = func(v [3]int, ok bool) { pg.hover(pg.slices, v, ok) }
@@ -141,7 +146,7 @@ func newEncodingPage(mw *MainWindow) *EncodingPage {
 				widget.NewButtonWithIcon("Export map (NIfTI)…", theme.DocumentSaveIcon(), pg.exportMap),
 				widget.NewButtonWithIcon("Export slices (PNG)…", theme.DocumentSaveIcon(), pg.exportSlices),
 				widget.NewButtonWithIcon("Export table (CSV)…", theme.DocumentSaveIcon(), pg.exportTable))),
-		container.NewVBox(pg.mapHover, pg.mapInfo), nil, pg.mapBar, pg.slices)
+		container.NewVBox(pg.mapHover, pg.mapInfo), nil, pg.mapBar, container.NewStack(pg.slices, pg.unitMap))
 
 	// best-layer map
 	pg.bestSubject = pg.mapSubject
@@ -237,8 +242,9 @@ func (pg *EncodingPage) refreshOptions() {
 			subjects = append(subjects, s.Name)
 		}
 	}
-	first := len(pg.layers.Options) == 0
 	keep := func(g *widget.CheckGroup, opts []string) {
+		// a group that had no options yet starts with everything chosen
+		first := len(g.Options) == 0
 		sel := map[string]bool{}
 		for _, s := range g.Selected {
 			sel[s] = true
@@ -411,10 +417,24 @@ func (pg *EncodingPage) showMap() {
 	fits, grid := pg.subjectFits(layer, pg.mapSubject.Selected)
 	if grid == nil {
 		pg.slices.Hide()
-		pg.mapInfo.SetText("These recordings have no voxel positions, so there is no brain map: open NIfTI betas with an atlas, " +
-			"or a data folder with atlas.nii.gz. The distributions, comparisons and penalties tabs work without one.")
+		for _, region := range r.Spec.Regions {
+			f := r.Fit(layer, pg.mapSubject.Selected, region)
+			if f != nil && f.Geometry != nil && f.Geometry.Units != nil {
+				// electrophysiology: the units at their coordinates
+				metric := voxelwise.Metric(pg.mapMetric.Selected)
+				pg.unitMap.Show()
+				pg.unitMap.SetRender(plotRender(func() (*plot.Plot, error) { return figure.UnitMap(f, metric) }))
+				pg.mapInfo.SetText(fmt.Sprintf("%s predicting %s / %s: each unit at its recorded position, coloured by %s.",
+					layer, pg.mapSubject.Selected, region, metric))
+				return
+			}
+		}
+		pg.unitMap.Hide()
+		pg.mapInfo.SetText("These recordings have no voxel or unit positions, so there is no map: open NIfTI betas with an atlas, " +
+			"a data folder with atlas.nii.gz, or give unit coordinates when opening a recording. The other tabs work without one.")
 		return
 	}
+	pg.unitMap.Hide()
 	pg.slices.Show()
 	thr, err := strconv.ParseFloat(strings.TrimSpace(pg.threshold.Text), 64)
 	if err != nil {

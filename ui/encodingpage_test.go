@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,6 +17,7 @@ import (
 	"github.com/alignscope/alignscope/io/export"
 	"github.com/alignscope/alignscope/io/loader"
 	"github.com/alignscope/alignscope/io/nifti"
+	"github.com/alignscope/alignscope/io/npy"
 )
 
 func runDemoEncoding(t *testing.T) (*MainWindow, *EncodingPage) {
@@ -129,5 +133,64 @@ func TestEncodingExports(t *testing.T) {
 	}
 	if err := export.WriteEncodingTable(filepath.Join(dir, "t.csv"), pg.Result().Table()); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestEncodingUnitMap: a recording opened with unit coordinates gets a
+// unit map instead of brain slices.
+func TestEncodingUnitMap(t *testing.T) {
+	mw, ws := newWindow(t)
+	dir := t.TempDir()
+	n, p, v := 40, 12, 6
+	r := rand.New(rand.NewPCG(2, 3))
+	x := make([]float32, n*p)
+	for i := range x {
+		x[i] = float32(r.NormFloat64())
+	}
+	y := make([]float32, n*v)
+	for i := 0; i < n; i++ {
+		for j := 0; j < v; j++ {
+			y[i*v+j] = x[i*p+j] + 0.3*float32(r.NormFloat64())
+		}
+	}
+	write := func(name string, shape []int, vals []float32) string {
+		path := filepath.Join(dir, name)
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := npy.WriteNPY(f, shape, vals); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	units := filepath.Join(dir, "units.csv")
+	csv := "x,y,z\n"
+	for j := 0; j < v; j++ {
+		csv += fmt.Sprintf("%d,%d,0\n", j*10, (j%2)*20)
+	}
+	os.WriteFile(units, []byte(csv), 0o644)
+	mw.Load(LoadRequest{Kind: loader.KindModel, Path: write("layer.npy", []int{n, p}, x), Name: "net"})
+	idle(t, ws)
+	mw.Load(LoadRequest{Kind: loader.KindRecording, Path: write("probe.npy", []int{n, v}, y), Name: "monkey", Region: "IT", Units: units})
+	idle(t, ws)
+	if text := overlayText(t, mw.Win); text != "" {
+		t.Fatalf("dialog: %s", text)
+	}
+	pg := mw.Encoding()
+	test.Tap(pg.run)
+	idle(t, ws)
+	if pg.Result() == nil || pg.unitMap.Hidden || pg.slices.Visible() {
+		t.Fatalf("unit map not shown: %s / result %v / dialog %q / run %q / layers %v subjects %v", pg.mapInfo.Text, pg.Result() != nil, overlayText(t, mw.Win), pg.runInfo.Text, pg.layers.Selected, pg.subjects.Selected)
+	}
+	waitRendered(t, pg.unitMap)
+	// a coordinate file with the wrong number of rows is refused
+	os.WriteFile(units, []byte("x,y,z\n1,2,3\n"), 0o644)
+	before := ws.Project()
+	mw.Load(LoadRequest{Kind: loader.KindRecording, Path: filepath.Join(dir, "probe.npy"), Name: "monkey2", Region: "IT", Units: units})
+	idle(t, ws)
+	if !strings.Contains(overlayText(t, mw.Win), "unit coordinates") || ws.Project() != before {
+		t.Fatalf("bad units: %q", overlayText(t, mw.Win))
 	}
 }

@@ -647,7 +647,7 @@ func (pg *ModelPage) Extract() *job.Job {
 		change  loader.Change
 		mats    []data.Matrix
 		sources []string
-		stim    *data.Stimuli // the table built from the images, for a project without one
+		stim    *data.Stimuli // the images' table with thumbnails, when the project has none
 		start   = time.Now()
 	)
 	pg.runInfo.SetText("Extracting… (see Jobs below for progress and Cancel)")
@@ -662,7 +662,7 @@ func (pg *ModelPage) Extract() *job.Job {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if req.stimuli == nil {
+			if req.stimuli == nil || req.stimuli.Thumbnails == nil {
 				stim = thumbnailed(set)
 			}
 			stage = "extract"
@@ -685,10 +685,17 @@ func (pg *ModelPage) Extract() *job.Job {
 					return
 				}
 				err = pg.mw.ws.Update(func(p *data.Project) error {
-					if p.Stimuli == nil && stim != nil {
+					switch {
+					case stim == nil:
+					case p.Stimuli == nil: // the table built from the file names
 						if err := p.SetStimuli(stim); err != nil {
 							return err
 						}
+					case p.Stimuli == req.stimuli && p.Stimuli.Thumbnails == nil && len(stim.Thumbnails) == p.Stimuli.Len():
+						// the images become the table's thumbnails
+						s := *p.Stimuli
+						s.Thumbnails = stim.Thumbnails
+						p.Stimuli = &s
 					}
 					return change(p)
 				})
@@ -710,8 +717,8 @@ func (pg *ModelPage) Extract() *job.Job {
 	return pg.job
 }
 
-// thumbnailed returns the stimulus table of a set built from file names,
-// with thumbnails of the images.
+// thumbnailed returns a copy of the set's stimulus table with thumbnails
+// of its images.
 func thumbnailed(set *images.Set) *data.Stimuli {
 	s := *set.Stimuli
 	s.Thumbnails = make([]image.Image, len(set.Images))

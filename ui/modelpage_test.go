@@ -370,3 +370,32 @@ func TestModelPageImagesMakeTheStimuli(t *testing.T) {
 		t.Fatalf("project %+v", p)
 	}
 }
+
+// A table without thumbnails gains the images as thumbnails.
+func TestModelPageAddsThumbnails(t *testing.T) {
+	mw, ws := newWindow(t)
+	if err := ws.Update(func(p *data.Project) error {
+		return p.SetStimuli(&data.Stimuli{Names: []string{"c", "a"}, Source: "table.tsv"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	pg := modelPage(t, mw)
+	pg.OpenDemoNetwork()
+	idle(t, ws)
+	dir := t.TempDir()
+	for _, n := range []string{"a", "b", "c"} {
+		writePNG(t, filepath.Join(dir, n+".png"), 64, 64)
+	}
+	pg.images.SetText(dir)
+	pg.out.SetText(filepath.Join(t.TempDir(), "acts"))
+	pg.Extract()
+	idle(t, ws)
+	if top := mw.Win.Canvas().Overlays().Top(); top != nil {
+		t.Fatalf("dialog: %s", overlayText(t, mw.Win))
+	}
+	p := ws.Project()
+	if !slices.Equal(p.Stimuli.Names, []string{"c", "a"}) || len(p.Stimuli.Thumbnails) != 2 || p.Stimuli.Source != "table.tsv" ||
+		p.Model("demonet") == nil {
+		t.Fatalf("stimuli %+v", p.Stimuli)
+	}
+}

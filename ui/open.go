@@ -102,6 +102,8 @@ func (mw *MainWindow) ShowOpenForm(info *loader.Info) {
 	region.SetText(base)
 	nameItem := widget.NewFormItem("Model name", name)
 	regionItem := widget.NewFormItem("Region", region)
+	units := widget.NewEntry()
+	units.SetPlaceHolder("optional: CSV of unit coordinates x, y, z (one row per channel)")
 	contents := widget.NewLabel(info.Summary())
 	contents.Wrapping = fyne.TextWrapWord
 	kind.OnChanged = func(s string) {
@@ -125,6 +127,11 @@ func (mw *MainWindow) ShowOpenForm(info *loader.Info) {
 		default:
 			name.SetText("")
 			name.Disable()
+		}
+		if s == asRecording {
+			units.Enable()
+		} else {
+			units.Disable()
 		}
 		if (s == asRecording || s == asRegionRDM) && len(info.Arrays) == 1 {
 			region.Enable()
@@ -155,12 +162,14 @@ func (mw *MainWindow) ShowOpenForm(info *loader.Info) {
 		widget.NewFormItem("Holds", contents),
 		widget.NewFormItem("This file is", kind),
 		nameItem, regionItem,
+		widget.NewFormItem("Unit positions", units),
 	}
 	d := dialog.NewForm("Open "+filepath.Base(info.Path), "Load", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
-		req := LoadRequest{Path: info.Path, Name: strings.TrimSpace(name.Text), Region: strings.TrimSpace(region.Text)}
+		req := LoadRequest{Path: info.Path, Name: strings.TrimSpace(name.Text), Region: strings.TrimSpace(region.Text),
+			Units: strings.TrimSpace(units.Text)}
 		switch kind.Selected {
 		case asModel:
 			req.Kind = loader.KindModel

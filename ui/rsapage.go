@@ -196,6 +196,8 @@ func (pg *RSAPage) refreshOptions() {
 	regions := p.RegionNames()
 	first := len(pg.layers.Options) == 0
 	keep := func(g *widget.CheckGroup, opts []string) {
+		// a group that had no options yet starts with everything chosen
+		first := len(g.Options) == 0
 		sel := map[string]bool{}
 		for _, s := range g.Selected {
 			sel[s] = true

@@ -216,6 +216,9 @@ type Source struct {
 	Anat      string `toml:"anat,omitempty"`
 	Reps      int    `toml:"reps,omitempty"`
 	StimMajor bool   `toml:"stim_major,omitempty"`
+	// Units names a CSV of unit coordinates (x, y, z per channel) for
+	// electrophysiology recordings.
+	Units string `toml:"units,omitempty"`
 }
 
 // MismatchError reports data that disagree with the project's stimuli.

@@ -500,7 +500,8 @@ func (ms *measures) score(ctx context.Context, acts activations) ([]float64, err
 
 // pipeline scores forward passes on a goroutine of its own, so that a
 // lesion's measures are computed while the next lesion's forward pass
-// runs. At most one pass waits to be scored.
+// runs. At most two passes' activations are held: the one being scored
+// and the next (submit waits for the scorer).
 type pipeline struct {
 	ms     *measures
 	ctx    context.Context
@@ -520,7 +521,7 @@ type scoreJob struct {
 // when scoring fails, which also stops the forward passes run with it.
 func newPipeline(ctx context.Context, ms *measures) *pipeline {
 	ctx, cancel := context.WithCancel(ctx)
-	pl := &pipeline{ms: ms, ctx: ctx, cancel: cancel, jobs: make(chan scoreJob, 1), done: make(chan struct{})}
+	pl := &pipeline{ms: ms, ctx: ctx, cancel: cancel, jobs: make(chan scoreJob), done: make(chan struct{})}
 	go func() {
 		defer close(pl.done)
 		for j := range pl.jobs {

@@ -404,11 +404,11 @@ func Run(ctx context.Context, spec Spec, rep *job.Reporter) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	masked, err := spec.Net.WithMask(network.Mask{Node: st.node.Name})
+	ms, err := newMeasures(st)
 	if err != nil {
 		return nil, err
 	}
-	ms, err := newMeasures(st)
+	masked, err := spec.Net.WithMask(network.Mask{Node: st.node.Name})
 	if err != nil {
 		return nil, err
 	}
@@ -416,6 +416,9 @@ func Run(ctx context.Context, spec Spec, rep *job.Reporter) (*Result, error) {
 	G := len(spec.Plan.Groups)
 	p := st.node.Units()
 	passes := 1
+	if spec.Fill == lesion.Mean {
+		passes++
+	}
 	for _, k := range st.counts {
 		switch {
 		case k == 0:
@@ -438,6 +441,9 @@ func Run(ctx context.Context, spec Spec, rep *job.Reporter) (*Result, error) {
 	if spec.Fill == lesion.Mean {
 		if fill, err = ev.unitMeans(ctx, p); err != nil {
 			return nil, err
+		}
+		if rep != nil {
+			rep.Add(1)
 		}
 	}
 	acts, err := ev.forward(ctx, keepOf(p, nil), nil)

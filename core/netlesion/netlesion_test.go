@@ -386,7 +386,7 @@ func TestFractionsZeroAndAll(t *testing.T) {
 // A targeted plan that is itself random is exchangeable with the null
 // draws, so its p-values are not systematically small.
 func TestRandomTargetIsNotSignificant(t *testing.T) {
-	d := demoN(t, 16)
+	d := demoN(t, 8)
 	nd, _ := d.net.Resolve(relu4)
 	var ps []float64
 	for seed := uint64(1); seed <= 2; seed++ {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/alignscope/alignscope/core/data"
+	"github.com/alignscope/alignscope/io/nifti"
 )
 
 // Source is one file added to a project, as the user described it in the
@@ -50,6 +51,11 @@ func Load(src Source) (Change, []data.Matrix, []string, error) {
 		recs, err := LoadRecordings(src.Path, src.Region)
 		if err != nil {
 			return nil, nil, nil, err
+		}
+		if src.Units != "" {
+			if err := attachUnits(recs, src.Units); err != nil {
+				return nil, nil, nil, err
+			}
 		}
 		change = func(p *data.Project) error {
 			for _, r := range recs {
@@ -143,4 +149,22 @@ func Load(src Source) (Change, []data.Matrix, []string, error) {
 		return nil
 	}
 	return record, mats, sources, nil
+}
+
+// attachUnits gives every recording the unit coordinates of a CSV; each
+// must have one channel per row.
+func attachUnits(recs []RegionRecording, path string) error {
+	u, err := nifti.ReadUnits(path)
+	if err != nil {
+		return err
+	}
+	g := u.Geometry()
+	for _, r := range recs {
+		if r.Channels() != len(g.Units) {
+			return fmt.Errorf("%s has %d unit coordinates but %s has %d channels; give one row per channel, in channel order",
+				path, len(g.Units), r.Source, r.Channels())
+		}
+		r.Geometry = g
+	}
+	return nil
 }
