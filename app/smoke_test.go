@@ -88,7 +88,8 @@ func TestSmokeScreenshots(t *testing.T) {
 		"06-subject", "07-region", "08-open-form", "09-error-dialog", "10-rsa-choices", "11-rsa-comparison",
 		"12-rsa-profile", "13-rsa-layers-regions", "14-rsa-rdms", "15-rsa-mds", "16-encoding-fit-map",
 		"17-encoding-best-layer", "18-encoding-distributions", "19-encoding-profile", "20-encoding-compare",
-		"21-encoding-penalties", "22-lesion-curves", "23-lesion-rdms", "24-lesion-confusion", "25-lesion-effect-sizes"}
+		"21-encoding-penalties", "22-lesion-curves", "23-lesion-rdms", "24-lesion-confusion", "25-lesion-effect-sizes",
+		"26-network-nodes", "27-network-extracted"}
 	if strings.Join(shots, " ") != strings.Join(want, " ") {
 		t.Fatalf("panels shown %v, want %v\n%s", shots, want, errb.String())
 	}

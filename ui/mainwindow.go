@@ -48,6 +48,7 @@ type MainWindow struct {
 	dataSig  string
 	enc      *EncodingPage
 	les      *LesionPage
+	model    *ModelPage
 	selected string
 	openForm *dialog.FormDialog
 
@@ -68,11 +69,13 @@ func NewMainWindow(w fyne.Window, ws *workspace.Workspace, opts Options) *MainWi
 	mw.rsa = newRSAPage(mw)
 	mw.enc = newEncodingPage(mw)
 	mw.les = newLesionPage(mw)
+	mw.model = newModelPage(mw)
 	mw.pages = container.NewAppTabs(
 		container.NewTabItemWithIcon("Data", theme.StorageIcon(), container.NewPadded(mw.page)),
 		container.NewTabItemWithIcon("RSA", theme.GridIcon(), mw.rsa.root),
 		container.NewTabItemWithIcon("Encoding", theme.VisibilityIcon(), mw.enc.root),
 		container.NewTabItemWithIcon("Lesions", theme.ContentCutIcon(), mw.les.root),
+		container.NewTabItemWithIcon("Networks", theme.ComputerIcon(), mw.model.root),
 	)
 	mw.jobs = NewJobsPanel(ws.Jobs)
 
@@ -198,6 +201,7 @@ func (mw *MainWindow) refresh() {
 	mw.rsa.refreshOptions()
 	mw.enc.refreshOptions()
 	mw.les.refreshOptions()
+	mw.model.refreshOptions()
 }
 
 // Lesions returns the Lesions page.

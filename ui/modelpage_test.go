@@ -14,7 +14,6 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -28,11 +27,8 @@ import (
 // following the project.
 func modelPage(t *testing.T, mw *MainWindow) *ModelPage {
 	t.Helper()
-	pg := newModelPage(mw)
-	mw.pages.Append(container.NewTabItem("Model", pg.root))
-	mw.pages.SelectIndex(len(mw.pages.Items) - 1)
-	mw.ws.OnChange(func() { fyne.Do(pg.refreshOptions) })
-	return pg
+	mw.ShowPage("Networks")
+	return mw.model
 }
 
 // demoModelPage opens the demo project and the demo network.
@@ -179,6 +175,23 @@ func TestModelPageExtractsDemoNetwork(t *testing.T) {
 		t.Errorf("dialog %q", text)
 	}
 	mw.closeOverlays()
+
+	// A project with the extracted model saves and opens again.
+	dir := filepath.Join(t.TempDir(), "with-net.alignscope")
+	mw.SaveProject(dir)
+	idle(t, ws)
+	if text := overlayText(t, mw.Win); text != "" {
+		t.Fatalf("saving: %s", text)
+	}
+	mw2, ws2 := newWindow(t)
+	mw2.OpenProject(dir)
+	idle(t, ws2)
+	if text := overlayText(t, mw2.Win); text != "" {
+		t.Fatalf("opening: %s", text)
+	}
+	if m := ws2.Project().Model("demonet"); m == nil || len(m.Layers) != 7 {
+		t.Fatal("the reopened project lacks the extracted model")
+	}
 }
 
 // relayout lays the window out again from the top, as the desktop

@@ -90,6 +90,14 @@ func TourSteps() []TourStep {
 		{"23-lesion-rdms", func(mw *MainWindow) { mw.les.views.SelectIndex(1) }},
 		{"24-lesion-confusion", func(mw *MainWindow) { mw.les.views.SelectIndex(2) }},
 		{"25-lesion-effect-sizes", func(mw *MainWindow) { mw.les.views.SelectIndex(3) }},
+		{"26-network-nodes", func(mw *MainWindow) { mw.ShowPage("Networks"); mw.model.OpenDemoNetwork() }},
+		{"27-network-extracted", func(mw *MainWindow) {
+			dir, err := os.MkdirTemp("", "alignscope-tour-")
+			if err == nil {
+				mw.model.out.SetText(filepath.Join(dir, "demonet"))
+				mw.model.Extract()
+			}
+		}},
 	}
 }
 

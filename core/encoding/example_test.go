@@ -67,3 +67,42 @@ func ExampleSplitHalf() {
 	// Output:
 	// r 0.86 0.26, Spearman-Brown 0.93 0.41, ceiling 0.67
 }
+
+// A layer too large for memory: the kernel form needs only the n × n
+// Gram matrix, streamed from the layer in column blocks (here an
+// in-memory matrix stands in for a float32 .npy read lazily by io/npy).
+func ExampleRidgeCVGram() {
+	rng := rand.New(rand.NewPCG(5, 6))
+	n, p := 60, 5000
+	// Units mix 3 latent stimulus features; voxel 0 reads the first.
+	z := mat.NewDense(n, 3, nil)
+	for i := range z.RawMatrix().Data {
+		z.RawMatrix().Data[i] = rng.NormFloat64()
+	}
+	x := mat.NewDense(n, p, nil)
+	for j := 0; j < p; j++ {
+		w := []float64{rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64()}
+		for i := 0; i < n; i++ {
+			x.Set(i, j, w[0]*z.At(i, 0)+w[1]*z.At(i, 1)+w[2]*z.At(i, 2)+rng.NormFloat64())
+		}
+	}
+	y := mat.NewDense(n, 2, nil)
+	for i := 0; i < n; i++ {
+		y.Set(i, 0, z.At(i, 0)+0.5*rng.NormFloat64())
+		y.Set(i, 1, rng.NormFloat64())
+	}
+	ctx := context.Background()
+	k, err := encoding.LinearGram(ctx, data.Dense{M: x}, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	res, err := encoding.RidgeCVGram(ctx, k, data.Dense{M: y}, &encoding.CVOptions{Alphas: encoding.DefaultAlphas(0, 6, 7)}, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("alphas %v, R² %.2f %.2f\n", res.Alpha, res.R2[0], res.R2[1])
+	// Output:
+	// alphas [1 1], R² 0.85 0.01
+}

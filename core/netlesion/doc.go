@@ -94,8 +94,16 @@
 // # Cost
 //
 // Each lesion is one forward pass of the n images (everything before the
-// masked node is recomputed too): (1 + Draws) · F passes for F fractions
-// with 0 < k < G. The forward passes run the network's batches on up to
-// GOMAXPROCS goroutines; the measures of one lesion are computed while
-// the next lesion's forward pass runs.
+// masked node is recomputed too): 1 + (1 + Draws) · F passes for F
+// fractions with 0 < k < G, plus one per fraction with k = G and one for
+// the unit means of lesion.Mean. The forward passes run the network's
+// batches on up to GOMAXPROCS goroutines; the measures of one lesion are
+// computed while the next lesion's forward pass runs, so the activations
+// of two passes are held at once: 2 · n · Σ_L p_L float32 values over the
+// measured layers (choose Spec.Layers on a large network: the default,
+// every node after the masked one, includes pre-activations and
+// reshapes).
+//
+// Lesioned gives the masked network of one targeted lesion, to extract,
+// export or re-analyse its activations.
 package netlesion

@@ -387,7 +387,7 @@ func (ms *measures) setIntact(ctx context.Context, acts activations) error {
 	ms.encOpt = make([][]encoding.CVOptions, len(st.layers))
 	for li, l := range st.layers {
 		var scale float64
-		for ei, er := range ms.encs {
+		for _, er := range ms.encs {
 			var opt encoding.CVOptions
 			if er.opt != nil {
 				opt = *er.opt
@@ -412,7 +412,6 @@ func (ms *measures) setIntact(ctx context.Context, acts activations) error {
 			}
 			opt.SkipRefit, opt.SkipPredictions = true, true
 			ms.encOpt[li] = append(ms.encOpt[li], opt)
-			_ = ei
 		}
 	}
 	return nil

@@ -112,8 +112,8 @@ type Result struct {
 	Groups, Units []int
 	Draws         int
 	Seed          uint64
-	// Layers are the layers measured against the regions, in graph
-	// order as given.
+	// Layers are the layers measured against the regions, in the order
+	// of Spec.Layers (graph order by default).
 	Layers []Layer
 	// Output is the output tensor of the top-1 agreement, Readout the
 	// layer decoded ("" when not measured).
@@ -183,6 +183,9 @@ func (s *Spec) check() (*setup, error) {
 		return nil, fmt.Errorf("no stimulus images prepared for %s", s.Net.Name)
 	}
 	n := s.Inputs.N
+	if len(s.Inputs.Data) != n*3*s.Inputs.H*s.Inputs.W {
+		return nil, fmt.Errorf("the prepared images hold %d values, not %d images of 3×%d×%d; prepare them with Net.Prepare", len(s.Inputs.Data), n, s.Inputs.H, s.Inputs.W)
+	}
 	if n < 3 {
 		return nil, fmt.Errorf("a lesion analysis needs at least 3 stimuli, have %d", n)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/alignscope/alignscope/core/compare"
 	"github.com/alignscope/alignscope/core/data"
 	"github.com/alignscope/alignscope/core/decode"
+	"github.com/alignscope/alignscope/core/encoding"
 	"github.com/alignscope/alignscope/core/job"
 	"github.com/alignscope/alignscope/core/lesion"
 	"github.com/alignscope/alignscope/core/netlesion"
@@ -33,6 +34,8 @@ type demo struct {
 	in       *network.Inputs
 	category []string
 	regions  []lesion.Region
+	// recordings of each region (Regions order), one per subject
+	recordings [][]*mat.Dense
 }
 
 var loadDemo = sync.OnceValues(func() (*demo, error) {
@@ -57,6 +60,7 @@ var loadDemo = sync.OnceValues(func() (*demo, error) {
 	for _, name := range proj.RegionNames() {
 		var vecs [][]float64
 		var subj []string
+		var recs []*mat.Dense
 		for _, s := range proj.Subjects {
 			r := s.Region(name)
 			if r == nil {
@@ -68,7 +72,13 @@ var loadDemo = sync.OnceValues(func() (*demo, error) {
 			}
 			vecs = append(vecs, x.Vec)
 			subj = append(subj, s.Name)
+			y, err := data.ReadAll(r.Data)
+			if err != nil {
+				return nil, err
+			}
+			recs = append(recs, y)
 		}
+		d.recordings = append(d.recordings, recs)
 		m := mat.NewDense(len(vecs), len(vecs[0]), nil)
 		for i, v := range vecs {
 			m.SetRow(i, v)
@@ -119,6 +129,18 @@ func subset(d *demo, n int) *demo {
 			}
 		}
 		out.regions = append(out.regions, lesion.Region{Name: r.Name, RDMs: m, Subjects: r.Subjects})
+	}
+	for _, recs := range d.recordings {
+		var sub []*mat.Dense
+		for _, y := range recs {
+			_, v := y.Dims()
+			m := mat.NewDense(n, v, nil)
+			for a, i := range idx {
+				m.SetRow(a, y.RawRowView(i))
+			}
+			sub = append(sub, m)
+		}
+		out.recordings = append(out.recordings, sub)
 	}
 	return out
 }
@@ -319,6 +341,80 @@ func TestChannelLesionMatchesDirectRecomputation(t *testing.T) {
 	}
 	if c := res.Curve(); !strings.HasPrefix(c.Effects[0].Name, "pool2 · ") {
 		t.Errorf("curve effect name %q", c.Effects[0].Name)
+	}
+}
+
+// The encoding effect equals kernel ridge re-fitted by hand on the
+// activations of the intact and of an independently masked network.
+func TestEncodingMatchesDirectRecomputation(t *testing.T) {
+	d := demoN(t, 32)
+	ctx := context.Background()
+	nd, _ := d.net.Resolve(pool2)
+	plan, err := lesion.RandomChannels(nd.Shape, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := len(d.regions) - 1
+	var ys []data.Matrix
+	for _, y := range d.recordings[it] {
+		ys = append(ys, data.Dense{M: y})
+	}
+	name := d.regions[it].Name
+	res, err := netlesion.Run(ctx, netlesion.Spec{Net: d.net, Inputs: d.in, Node: pool2, Plan: plan,
+		Fractions: []float64{0.5}, Draws: 1, Layers: []string{"relu5"},
+		Encoding: []lesion.EncodingRegion{{Name: name, Recordings: ys}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var channels []int
+	for _, g := range plan.Groups[:16] {
+		channels = append(channels, g[0]/64)
+	}
+	keep, _ := network.Silence(32, channels)
+	mnet, err := d.net.WithMask(network.Mask{Node: pool2, Channels: true, Keep: keep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kernel := func(x [][]float32) *mat.SymDense {
+		k, err := encoding.LinearGram(ctx, data.Dense{M: toDense(x)}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	ki := kernel(extract(t, d.net, d.in, relu5)[relu5])
+	kl := kernel(extract(t, mnet, d.in, relu5)[relu5])
+	tr := 0.0
+	for i := 0; i < d.in.N; i++ {
+		tr += ki.At(i, i)
+	}
+	var opt encoding.CVOptions
+	for _, a := range lesion.DefaultEncodingAlphas {
+		opt.Alphas = append(opt.Alphas, a*tr/float64(d.in.N))
+	}
+	opt.SkipRefit, opt.SkipPredictions = true, true
+	score := func(k *mat.SymDense) float64 {
+		s := 0.0
+		for _, y := range ys {
+			o := opt
+			r, err := encoding.RidgeCVGram(ctx, k, y, &o, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s += encoding.Median(r.R)
+		}
+		return s / float64(len(ys))
+	}
+	e := res.Effect("relu5", "encoding "+name)
+	if e == nil {
+		t.Fatal("no encoding effect")
+	}
+	wi, wl := score(ki), score(kl)
+	if math.Abs(e.Intact-wi) > 1e-12 || math.Abs(e.Targeted[0]-(wl-wi)) > 1e-12 {
+		t.Errorf("encoding: intact %.15g change %.15g, direct %.15g and %.15g", e.Intact, e.Targeted[0], wi, wl-wi)
+	}
+	if e.Kind != "encoding" || e.Measure != "median r" {
+		t.Errorf("kind %q measure %q", e.Kind, e.Measure)
 	}
 }
 

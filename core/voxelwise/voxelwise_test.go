@@ -110,3 +110,41 @@ func TestRunErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestUnitWeights: targets read out from the first 5 units of a layer;
+// those units get the largest weights, in primal and kernel form.
+func TestUnitWeights(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 9))
+	for _, p := range []int{30, 300} { // primal (p ≤ n) and kernel (p > n)
+		n := 80
+		x := mat.NewDense(n, p, nil)
+		for i := range x.RawMatrix().Data {
+			x.RawMatrix().Data[i] = r.NormFloat64()
+		}
+		y := mat.NewDense(n, 4, nil)
+		for i := 0; i < n; i++ {
+			for j := 0; j < 4; j++ {
+				v := 0.1 * r.NormFloat64()
+				for u := 0; u < 5; u++ {
+					v += x.At(i, u)
+				}
+				y.Set(i, j, v)
+			}
+		}
+		w, err := UnitWeights(context.Background(), data.Dense{M: x}, data.Dense{M: y}, encoding.DefaultAlphas(-2, 5, 10), 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		minTop, maxRest := math.Inf(1), 0.0
+		for u, v := range w {
+			if u < 5 {
+				minTop = math.Min(minTop, v)
+			} else {
+				maxRest = math.Max(maxRest, v)
+			}
+		}
+		if minTop <= maxRest {
+			t.Errorf("p=%d: planted units' weights %v not above the rest (max %v)", p, minTop, maxRest)
+		}
+	}
+}

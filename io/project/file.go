@@ -76,6 +76,14 @@ type sourceTOML struct {
 	Size   int64    `toml:"size"`
 	SHA256 string   `toml:"sha256"`
 	Files  []string `toml:"files,omitempty"`
+	// NIfTI and electrophysiology sources: the side files (absolute
+	// paths) and how to read the volumes.
+	Atlas     string `toml:"atlas,omitempty"`
+	Labels    string `toml:"labels,omitempty"`
+	Anat      string `toml:"anat,omitempty"`
+	Units     string `toml:"units,omitempty"`
+	Reps      int    `toml:"reps,omitempty"`
+	StimMajor bool   `toml:"stim_major,omitempty"`
 }
 
 type analysisOut struct {
@@ -240,11 +248,13 @@ func parse(text []byte, file, base string) (*document, error) {
 		if err := decodeElem(prim, &s, "sources", at); err != nil {
 			return nil, err
 		}
-		rec := SourceRecord{Source: data.Source{Kind: s.Kind, Name: s.Name, Region: s.Region}, Size: s.Size, SHA256: s.SHA256}
+		rec := SourceRecord{Source: data.Source{Kind: s.Kind, Name: s.Name, Region: s.Region, Atlas: s.Atlas, Labels: s.Labels,
+			Anat: s.Anat, Units: s.Units, Reps: s.Reps, StimMajor: s.StimMajor}, Size: s.Size, SHA256: s.SHA256}
 		switch s.Kind {
 		case "":
 			return nil, ferr(at, "source %d has no kind (model, recording, stimuli, model-rdms, region-rdms, folder or embedded)", i+1)
-		case loader.KindModel, loader.KindRecording, loader.KindStimuli, loader.KindModelRDMs, loader.KindRegionRDMs, loader.KindFolder:
+		case loader.KindModel, loader.KindRecording, loader.KindStimuli, loader.KindModelRDMs, loader.KindRegionRDMs, loader.KindFolder,
+			loader.KindNIfTI, loader.KindModelDir:
 			if s.Path == "" && s.Abs == "" {
 				return nil, ferr(at, "source %d (%s) has no path", i+1, s.Kind)
 			}
@@ -486,7 +496,17 @@ func stimuliOut(s *data.Stimuli) *stimuliTOML {
 // sourceOut records a source with its path relative to base when
 // possible.
 func sourceOut(r SourceRecord, base string) sourceTOML {
-	s := sourceTOML{Kind: r.Kind, Name: r.Name, Region: r.Region, Size: r.Size, SHA256: r.SHA256}
+	s := sourceTOML{Kind: r.Kind, Name: r.Name, Region: r.Region, Size: r.Size, SHA256: r.SHA256, Reps: r.Reps, StimMajor: r.StimMajor}
+	absOf := func(p string) string {
+		if p == "" {
+			return ""
+		}
+		if a, err := filepath.Abs(p); err == nil {
+			return a
+		}
+		return p
+	}
+	s.Atlas, s.Labels, s.Anat, s.Units = absOf(r.Atlas), absOf(r.Labels), absOf(r.Anat), absOf(r.Units)
 	if r.Kind != loader.KindEmbedded && r.Path != "" {
 		abs := r.Path
 		if a, err := filepath.Abs(abs); err == nil {

@@ -178,7 +178,7 @@ func Checksum(src data.Source) (SourceRecord, error) {
 			return rec, fmt.Errorf("built-in demo: %w", err)
 		}
 		rec.Files, rec.Size, rec.SHA256 = files, size, sum
-	case loader.KindFolder:
+	case loader.KindFolder, loader.KindModelDir:
 		files, size, sum, err := manifest(os.DirFS(src.Path), src.Path)
 		if err != nil {
 			return rec, fmt.Errorf("data folder %s: %w", src.Path, err)
@@ -304,7 +304,7 @@ func resolve(rec SourceRecord, base string) (string, bool) {
 		if err != nil {
 			continue
 		}
-		if st.IsDir() == (rec.Kind == loader.KindFolder) {
+		if st.IsDir() == (rec.Kind == loader.KindFolder || rec.Kind == loader.KindModelDir) {
 			if abs, err := filepath.Abs(c); err == nil {
 				c = abs
 			}
