@@ -16,9 +16,11 @@ import (
 
 	"github.com/alignscope/alignscope/core/data"
 	"github.com/alignscope/alignscope/core/decode"
+	"github.com/alignscope/alignscope/core/encoding"
 	"github.com/alignscope/alignscope/core/job"
 	"github.com/alignscope/alignscope/core/lesion"
 	"github.com/alignscope/alignscope/core/rsa"
+	"github.com/alignscope/alignscope/core/voxelwise"
 	"github.com/alignscope/alignscope/io/export"
 	"github.com/alignscope/alignscope/ui/figure"
 )
@@ -31,6 +33,7 @@ const (
 	planChannels      = "most selective channels"
 	planRandChannels  = "random channels"
 	planList          = "units I list"
+	planWeights       = "largest encoding weights"
 	readoutNone       = "none"
 	levelEachVersus   = "(first two levels, or all: F)"
 	defaultFractions  = "0, 1, 2, 5, 10, 20, 50, 100"
@@ -44,6 +47,7 @@ var planHelp = map[string]string{
 	planChannels:     "whole channels of a convolutional layer (C×H×W), ranked by their units' mean selectivity.",
 	planRandChannels: "whole channels in a random (seeded) order.",
 	planList:         "exactly the units you list (0-based indices), as one lesion.",
+	planWeights:      "units with the largest ridge weights (mean |weight| over voxels and subjects) for predicting the region chosen under “Weights of”.",
 }
 
 // LesionPage is the Lesions tab: silence units of a layer by a plan, at
@@ -57,6 +61,7 @@ type LesionPage struct {
 	planHint                                                      *widget.Label
 	fractions, draws, seed, units                                 *widget.Entry
 	regions                                                       *widget.CheckGroup
+	weightRegion                                                  *widget.Select
 	run                                                           *widget.Button
 	runInfo                                                       *widget.Label
 	job                                                           *job.Job
@@ -87,7 +92,7 @@ func newLesionPage(mw *MainWindow) *LesionPage {
 	pg.planHint, pg.runInfo = hint(), hint()
 	pg.model = widget.NewSelect(nil, func(string) { pg.refreshLayers() })
 	pg.layer = widget.NewSelect(nil, nil)
-	pg.plan = widget.NewSelect([]string{planSelective, planLeastSel, planVariance, planChannels, planRandChannels, planList},
+	pg.plan = widget.NewSelect([]string{planSelective, planLeastSel, planVariance, planChannels, planRandChannels, planWeights, planList},
 		func(s string) { pg.planHint.SetText(planHelp[s]) })
 	pg.descriptor = widget.NewSelect(nil, func(string) { pg.refreshLevels() })
 	pg.level = widget.NewSelect(nil, nil)
@@ -101,6 +106,7 @@ func newLesionPage(mw *MainWindow) *LesionPage {
 	pg.units = widget.NewEntry()
 	pg.units.SetPlaceHolder("e.g. 3, 17, 42 (for “units I list”)")
 	pg.regions = widget.NewCheckGroup(nil, nil)
+	pg.weightRegion = widget.NewSelect(nil, nil)
 	pg.run = widget.NewButtonWithIcon("Run lesions", theme.MediaPlayIcon(), pg.Run)
 	pg.run.Importance = widget.HighImportance
 	pg.plan.SetSelected(planSelective)
@@ -111,6 +117,7 @@ func newLesionPage(mw *MainWindow) *LesionPage {
 		widget.NewFormItem("Descriptor", pg.descriptor),
 		widget.NewFormItem("Level", pg.level),
 		widget.NewFormItem("Units", pg.units),
+		widget.NewFormItem("Weights of", pg.weightRegion),
 		widget.NewFormItem("Silence by", pg.fill),
 		widget.NewFormItem("Fractions (%)", pg.fractions),
 		widget.NewFormItem("Random draws", pg.draws),
@@ -201,6 +208,7 @@ func (pg *LesionPage) refreshOptions() {
 	}
 	pg.refreshLevels()
 	regions := p.RegionNames()
+	setOptions(pg.weightRegion, regions)
 	first := len(pg.regions.Options) == 0
 	pg.regions.Options = regions
 	if first {
@@ -259,20 +267,22 @@ type lesionRequest struct {
 	seed                    uint64
 	units                   []int
 	regions                 []string
+	weightRegion            string
 	measure, readout        string
 	stimuli                 *data.Stimuli
 }
 
 func (r lesionRequest) key(model string) string {
-	return fmt.Sprintf("%s/%s|%s|%s|%s|%v|%v|%d|%d|%v|%v|%s|%s", model, r.layer.Name, r.plan, r.descriptor, r.level,
-		r.fill, r.fractions, r.draws, r.seed, r.units, r.regions, r.measure, r.readout)
+	return fmt.Sprintf("%s/%s|%s|%s|%s|%v|%v|%d|%d|%v|%v|%s|%s|%s", model, r.layer.Name, r.plan, r.descriptor, r.level,
+		r.fill, r.fractions, r.draws, r.seed, r.units, r.regions, r.measure, r.readout, r.weightRegion)
 }
 
 func (pg *LesionPage) request() (lesionRequest, error) {
 	p := pg.mw.ws.Project()
 	req := lesionRequest{plan: pg.plan.Selected, descriptor: pg.descriptor.Selected, level: pg.level.Selected,
 		regions: append([]string(nil), pg.regions.Selected...), measure: pg.measure.Selected, readout: pg.readout.Selected,
-		stimuli: p.Stimuli}
+		weightRegion: pg.weightRegion.Selected,
+		stimuli:      p.Stimuli}
 	m := p.Model(pg.model.Selected)
 	if m == nil || m.Layer(pg.layer.Selected) == nil {
 		return req, errors.New("choose a model and a layer")
@@ -352,6 +362,30 @@ func buildSpec(ctx context.Context, p *data.Project, req lesionRequest) (lesion.
 	case planList:
 		spec.Plan, err = lesion.List(req.layer.Units(), req.units)
 		spec.Fractions = nil
+	case planWeights:
+		var w []float64
+		subjects := 0
+		for _, s := range p.Subjects {
+			r := s.Region(req.weightRegion)
+			if r == nil || r.Data == nil {
+				continue
+			}
+			ws, werr := voxelwise.UnitWeights(ctx, req.layer.Data, r.Data, encoding.DefaultAlphas(-2, 5, 10), 5)
+			if werr != nil {
+				return spec, fmt.Errorf("encoding weights for %s / %s: %w", s.Name, req.weightRegion, werr)
+			}
+			if w == nil {
+				w = make([]float64, len(ws))
+			}
+			for u := range ws {
+				w[u] += ws[u]
+			}
+			subjects++
+		}
+		if subjects == 0 {
+			return spec, fmt.Errorf("no subject has recordings of region %q to fit encoding weights", req.weightRegion)
+		}
+		spec.Plan, err = lesion.Weights(w)
 	}
 	if err != nil {
 		return spec, err

@@ -103,3 +103,29 @@ func TestLesionPageBadChoices(t *testing.T) {
 		t.Error("a channel plan on a dense layer gave no error")
 	}
 }
+
+// TestLesionPageEncodingWeights: the plan from a region's encoding
+// weights runs on the demo.
+func TestLesionPageEncodingWeights(t *testing.T) {
+	mw, ws := newWindow(t)
+	mw.OpenDemo()
+	idle(t, ws)
+	pg := mw.Lesions()
+	pg.model.SetSelected("gabornet")
+	pg.layer.SetSelected("conv3")
+	pg.plan.SetSelected(planWeights)
+	pg.weightRegion.SetSelected("V4")
+	pg.regions.SetSelected([]string{"V4"})
+	pg.readout.SetSelected(readoutNone)
+	pg.draws.SetText("20")
+	pg.fractions.SetText("0, 10, 50")
+	test.Tap(pg.run)
+	idle(t, ws)
+	if text := overlayText(t, mw.Win); text != "" {
+		t.Fatalf("dialog: %s", text)
+	}
+	r := pg.Result()
+	if r == nil || len(r.Effects) != 1 || len(r.Fractions) != 3 {
+		t.Fatalf("result %+v", r)
+	}
+}
