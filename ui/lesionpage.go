@@ -62,6 +62,7 @@ type LesionPage struct {
 	fractions, draws, seed, units                                 *widget.Entry
 	regions                                                       *widget.CheckGroup
 	weightRegion                                                  *widget.Select
+	where, node                                                   *widget.Select
 	run                                                           *widget.Button
 	runInfo                                                       *widget.Label
 	job                                                           *job.Job
@@ -107,10 +108,26 @@ func newLesionPage(mw *MainWindow) *LesionPage {
 	pg.units.SetPlaceHolder("e.g. 3, 17, 42 (for “units I list”)")
 	pg.regions = widget.NewCheckGroup(nil, nil)
 	pg.weightRegion = widget.NewSelect(nil, nil)
+	pg.node = widget.NewSelect(nil, nil)
+	pg.where = widget.NewSelect([]string{whereStored, whereNetwork}, func(s string) {
+		if s == whereNetwork {
+			pg.refreshNodes()
+			pg.node.Enable()
+			pg.model.Disable()
+			pg.layer.Disable()
+		} else {
+			pg.node.Disable()
+			pg.model.Enable()
+			pg.layer.Enable()
+		}
+	})
 	pg.run = widget.NewButtonWithIcon("Run lesions", theme.MediaPlayIcon(), pg.Run)
 	pg.run.Importance = widget.HighImportance
 	pg.plan.SetSelected(planSelective)
+	pg.where.SetSelected(whereStored)
 	form := widget.NewForm(
+		widget.NewFormItem("Lesion", pg.where),
+		widget.NewFormItem("Network node", pg.node),
 		widget.NewFormItem("Model", pg.model),
 		widget.NewFormItem("Layer", pg.layer),
 		widget.NewFormItem("Plan", container.NewVBox(pg.plan, pg.planHint)),
@@ -407,6 +424,18 @@ func buildSpec(ctx context.Context, p *data.Project, req lesionRequest) (lesion.
 // Run starts the lesion analysis in the background (or shows the cached
 // result of the same choices).
 func (pg *LesionPage) Run() {
+	if pg.where.Selected == whereNetwork {
+		req, err := pg.networkRequest()
+		if err != nil {
+			showError(pg.mw.Win, "Cannot lesion the network", err, "Change the choice on the left and run again.")
+			return
+		}
+		if pg.job != nil && pg.job.Status().State == job.Running {
+			pg.job.Cancel()
+		}
+		pg.runNetwork(req)
+		return
+	}
 	req, err := pg.request()
 	if err != nil {
 		showError(pg.mw.Win, "Cannot run lesions", err, "Change the choice on the left and run again.")

@@ -129,3 +129,51 @@ func TestLesionPageEncodingWeights(t *testing.T) {
 		t.Fatalf("result %+v", r)
 	}
 }
+
+// TestLesionInTheNetwork: silence the most category-selective channels
+// of the demo network's pool2 and measure every later layer against IT
+// and the output's top-1 agreement.
+func TestLesionInTheNetwork(t *testing.T) {
+	mw, ws := newWindow(t)
+	mw.OpenDemo()
+	idle(t, ws)
+	mw.model.OpenDemoNetwork()
+	idle(t, ws)
+	pg := mw.Lesions()
+	pg.where.SetSelected(whereNetwork)
+	if !contains(pg.node.Options, "pool2") {
+		t.Fatalf("nodes %v", pg.node.Options)
+	}
+	pg.node.SetSelected("pool2")
+	pg.plan.SetSelected(planSelective)
+	pg.descriptor.SetSelected("category")
+	pg.regions.SetSelected([]string{"IT"})
+	pg.draws.SetText("10")
+	pg.fractions.SetText("0, 25, 50")
+	test.Tap(pg.run)
+	idle(t, ws)
+	if text := overlayText(t, mw.Win); text != "" {
+		t.Fatalf("dialog: %s", text)
+	}
+	r := pg.Result()
+	if r == nil || !r.Channels || len(r.Fractions) != 3 {
+		t.Fatalf("result %+v", r)
+	}
+	var names []string
+	top1 := false
+	for _, e := range r.Effects {
+		names = append(names, e.Name)
+		if e.Kind == "top1" {
+			top1 = true
+			if e.Targeted[0] != 0 {
+				t.Errorf("top-1 change at 0 %%: %v", e.Targeted[0])
+			}
+		}
+	}
+	if !top1 || len(names) < 3 {
+		t.Fatalf("effects %v", names)
+	}
+	mw.ShowPage("Lesions")
+	waitRendered(t, pg.curve)
+	capture(t, mw.Win, "lesion-network")
+}
