@@ -40,3 +40,31 @@ func showInfo(w fyne.Window, title, text string) {
 func fyneBorder(top, bottom, centre fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewBorder(top, bottom, nil, nil, centre)
 }
+
+// setChoices gives a check group new options, keeping the choices that are
+// still offered; a group that had no options yet starts with every option
+// chosen.
+func setChoices(g *widget.CheckGroup, opts []string) {
+	first := len(g.Options) == 0
+	sel := map[string]bool{}
+	for _, s := range g.Selected {
+		sel[s] = true
+	}
+	g.Options = opts
+	var kept []string
+	for _, o := range opts {
+		if sel[o] || first {
+			kept = append(kept, o)
+		}
+	}
+	g.Selected = kept
+	g.Refresh()
+}
+
+// checkGroupBox is a check group under a heading with All and None
+// buttons.
+func checkGroupBox(title string, g *widget.CheckGroup) fyne.CanvasObject {
+	all := widget.NewButton("All", func() { g.SetSelected(append([]string(nil), g.Options...)) })
+	none := widget.NewButton("None", func() { g.SetSelected(nil) })
+	return container.NewVBox(container.NewHBox(heading(title), all, none), g)
+}

@@ -98,15 +98,6 @@ func newEncodingPage(mw *MainWindow) *EncodingPage {
 	pg.runInfo = hint("")
 	pg.run = widget.NewButtonWithIcon("Fit encoding models", theme.MediaPlayIcon(), pg.Run)
 	pg.run.Importance = widget.HighImportance
-	all := func(g *widget.CheckGroup) *widget.Button {
-		return widget.NewButton("All", func() { g.SetSelected(append([]string(nil), g.Options...)) })
-	}
-	none := func(g *widget.CheckGroup) *widget.Button {
-		return widget.NewButton("None", func() { g.SetSelected(nil) })
-	}
-	group := func(title string, g *widget.CheckGroup) fyne.CanvasObject {
-		return container.NewVBox(container.NewHBox(heading(title), all(g), none(g)), g)
-	}
 	form := widget.NewForm(
 		widget.NewFormItem("Folds", container.NewVBox(pg.folds,
 			hint("contiguous K-fold cross-validation over stimuli; each target's penalty is chosen inside the folds (himalaya)."))),
@@ -114,8 +105,8 @@ func newEncodingPage(mw *MainWindow) *EncodingPage {
 			hint("log₁₀ of the smallest and largest ridge penalty and the number of grid points (himalaya's default: −2, 5, 10)."))),
 	)
 	controls := container.NewVScroll(container.NewVBox(
-		group("Model layers", pg.layers), widget.NewSeparator(),
-		group("Regions", pg.regions), group("Subjects", pg.subjects), widget.NewSeparator(),
+		checkGroupBox("Model layers", pg.layers), widget.NewSeparator(),
+		checkGroupBox("Regions", pg.regions), checkGroupBox("Subjects", pg.subjects), widget.NewSeparator(),
 		form, pg.run, pg.runInfo,
 	))
 
@@ -242,26 +233,9 @@ func (pg *EncodingPage) refreshOptions() {
 			subjects = append(subjects, s.Name)
 		}
 	}
-	keep := func(g *widget.CheckGroup, opts []string) {
-		// a group that had no options yet starts with everything chosen
-		first := len(g.Options) == 0
-		sel := map[string]bool{}
-		for _, s := range g.Selected {
-			sel[s] = true
-		}
-		g.Options = opts
-		var kept []string
-		for _, o := range opts {
-			if sel[o] || first {
-				kept = append(kept, o)
-			}
-		}
-		g.Selected = kept
-		g.Refresh()
-	}
-	keep(pg.layers, layers)
-	keep(pg.regions, regions)
-	keep(pg.subjects, subjects)
+	setChoices(pg.layers, layers)
+	setChoices(pg.regions, regions)
+	setChoices(pg.subjects, subjects)
 }
 
 // Spec reads the page's choices.

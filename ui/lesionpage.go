@@ -342,20 +342,10 @@ func (pg *LesionPage) request() (lesionRequest, error) {
 func buildSpec(ctx context.Context, p *data.Project, req lesionRequest) (lesion.Spec, error) {
 	spec := lesion.Spec{Layer: req.layer.Data, Fill: req.fill, Fractions: req.fractions, Draws: req.draws,
 		Seed: req.seed, Compare: req.measure}
-	contrast := func() (lesion.Contrast, error) {
-		if req.stimuli == nil || req.stimuli.Descriptor(req.descriptor) == nil {
-			return lesion.Contrast{}, errors.New("choose a descriptor (a column of the stimulus table) for a selective plan")
-		}
-		c := lesion.Contrast{Descriptor: req.descriptor, Values: req.stimuli.Descriptor(req.descriptor)}
-		if lvl, ok := strings.CutSuffix(req.level, " vs rest"); ok {
-			c.Level = lvl
-		}
-		return c, nil
-	}
 	var err error
 	switch req.plan {
 	case planSelective, planLeastSel, planChannels:
-		c, cerr := contrast()
+		c, cerr := req.contrast()
 		if cerr != nil {
 			return spec, cerr
 		}
@@ -407,16 +397,9 @@ func buildSpec(ctx context.Context, p *data.Project, req lesionRequest) (lesion.
 	if err != nil {
 		return spec, err
 	}
-	for _, region := range req.regions {
-		rdms, subjects, err := rsa.RegionRDMs(ctx, p, region, nil, "correlation")
-		if err != nil {
-			return spec, err
-		}
-		spec.Regions = append(spec.Regions, lesion.Region{Name: region, RDMs: rdms, Subjects: subjects})
-	}
-	if req.readout != readoutNone && req.stimuli != nil {
-		spec.Readout = &lesion.Readout{Descriptor: req.readout, Labels: req.stimuli.Descriptor(req.readout),
-			Options: decode.Options{Seed: req.seed}}
+	spec.Regions, spec.Readout, err = req.targets(ctx, p)
+	if err != nil {
+		return spec, err
 	}
 	return spec, nil
 }
@@ -602,4 +585,35 @@ func (pg *LesionPage) exportTable() {
 	saveDialog(pg.mw, "lesion-effects.csv", []string{".csv"}, func(path string) error {
 		return export.WriteLesionTable(path, rows)
 	})
+}
+
+// contrast is the stimulus contrast of a selective plan.
+func (r lesionRequest) contrast() (lesion.Contrast, error) {
+	if r.stimuli == nil || r.stimuli.Descriptor(r.descriptor) == nil {
+		return lesion.Contrast{}, errors.New("choose a descriptor (a column of the stimulus table) for a selective plan")
+	}
+	c := lesion.Contrast{Descriptor: r.descriptor, Values: r.stimuli.Descriptor(r.descriptor)}
+	if lvl, ok := strings.CutSuffix(r.level, " vs rest"); ok {
+		c.Level = lvl
+	}
+	return c, nil
+}
+
+// targets are what a lesion is measured on: the chosen regions' RDMs and
+// the decoding readout (nil for none).
+func (r lesionRequest) targets(ctx context.Context, p *data.Project) ([]lesion.Region, *lesion.Readout, error) {
+	var regions []lesion.Region
+	for _, region := range r.regions {
+		rdms, subjects, err := rsa.RegionRDMs(ctx, p, region, nil, "correlation")
+		if err != nil {
+			return nil, nil, err
+		}
+		regions = append(regions, lesion.Region{Name: region, RDMs: rdms, Subjects: subjects})
+	}
+	var readout *lesion.Readout
+	if r.readout != readoutNone && r.stimuli != nil {
+		readout = &lesion.Readout{Descriptor: r.readout, Labels: r.stimuli.Descriptor(r.readout),
+			Options: decode.Options{Seed: r.seed}}
+	}
+	return regions, readout, nil
 }

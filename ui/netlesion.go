@@ -10,12 +10,10 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/alignscope/alignscope/core/data"
-	"github.com/alignscope/alignscope/core/decode"
 	"github.com/alignscope/alignscope/core/job"
 	"github.com/alignscope/alignscope/core/lesion"
 	"github.com/alignscope/alignscope/core/netlesion"
 	"github.com/alignscope/alignscope/core/network"
-	"github.com/alignscope/alignscope/core/rsa"
 	"github.com/alignscope/alignscope/io/images"
 )
 
@@ -155,19 +153,9 @@ func netSpec(ctx context.Context, p *data.Project, net *network.Net, in *network
 	}
 	layer := data.Dense{M: x}
 	channels := len(nd.Shape) == 3
-	contrast := func() (lesion.Contrast, error) {
-		if req.stimuli == nil || req.stimuli.Descriptor(req.descriptor) == nil {
-			return lesion.Contrast{}, errors.New("choose a descriptor for a selective plan")
-		}
-		c := lesion.Contrast{Descriptor: req.descriptor, Values: req.stimuli.Descriptor(req.descriptor)}
-		if lvl, ok := strings.CutSuffix(req.level, " vs rest"); ok {
-			c.Level = lvl
-		}
-		return c, nil
-	}
 	switch req.plan {
 	case planSelective, planLeastSel, planChannels:
-		c, cerr := contrast()
+		c, cerr := req.contrast()
 		if cerr != nil {
 			return spec, cerr
 		}
@@ -198,16 +186,9 @@ func netSpec(ctx context.Context, p *data.Project, net *network.Net, in *network
 		return spec, err
 	}
 	spec.Channels = spec.Plan != nil && spec.Plan.Channels
-	for _, region := range req.regions {
-		rdms, subjects, err := rsa.RegionRDMs(ctx, p, region, nil, "correlation")
-		if err != nil {
-			return spec, err
-		}
-		spec.Regions = append(spec.Regions, lesion.Region{Name: region, RDMs: rdms, Subjects: subjects})
-	}
-	if req.readout != readoutNone && req.stimuli != nil {
-		spec.Readout = &lesion.Readout{Descriptor: req.readout, Labels: req.stimuli.Descriptor(req.readout),
-			Options: decode.Options{Seed: req.seed}}
+	spec.Regions, spec.Readout, err = req.targets(ctx, p)
+	if err != nil {
+		return spec, err
 	}
 	// measure the network's own layers after the node (ReLU/pool outputs
 	// and the logits), not every intermediate tensor

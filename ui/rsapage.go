@@ -120,15 +120,6 @@ func newRSAPage(mw *MainWindow) *RSAPage {
 	pg.run.Importance = widget.HighImportance
 	pg.subjects.OnChanged = func([]string) { pg.updateWarnings() }
 
-	all := func(g *widget.CheckGroup) *widget.Button {
-		return widget.NewButton("All", func() { g.SetSelected(append([]string(nil), g.Options...)) })
-	}
-	none := func(g *widget.CheckGroup) *widget.Button {
-		return widget.NewButton("None", func() { g.SetSelected(nil) })
-	}
-	group := func(title string, g *widget.CheckGroup) fyne.CanvasObject {
-		return container.NewVBox(container.NewHBox(heading(title), all(g), none(g)), g)
-	}
 	form := widget.NewForm(
 		widget.NewFormItem("RDM distance", container.NewVBox(pg.distance, pg.distHint)),
 		widget.NewFormItem("Comparison", container.NewVBox(pg.measure, pg.measHint)),
@@ -138,10 +129,10 @@ func newRSAPage(mw *MainWindow) *RSAPage {
 		widget.NewFormItem("Correction", container.NewVBox(pg.corr, pg.corrHint)),
 	)
 	pg.controls = container.NewVScroll(container.NewVBox(
-		group("Model layers", pg.layers),
+		checkGroupBox("Model layers", pg.layers),
 		widget.NewSeparator(),
-		group("Regions", pg.regions),
-		group("Subjects", pg.subjects),
+		checkGroupBox("Regions", pg.regions),
+		checkGroupBox("Subjects", pg.subjects),
 		widget.NewSeparator(),
 		form, pg.warn, pg.run, pg.runInfo,
 		widget.NewSeparator(), pg.analysesBox(),
@@ -195,26 +186,9 @@ func (pg *RSAPage) refreshOptions() {
 	}
 	regions := p.RegionNames()
 	first := len(pg.layers.Options) == 0
-	keep := func(g *widget.CheckGroup, opts []string) {
-		// a group that had no options yet starts with everything chosen
-		first := len(g.Options) == 0
-		sel := map[string]bool{}
-		for _, s := range g.Selected {
-			sel[s] = true
-		}
-		g.Options = opts
-		var kept []string
-		for _, o := range opts {
-			if sel[o] || first {
-				kept = append(kept, o)
-			}
-		}
-		g.Selected = kept
-		g.Refresh()
-	}
-	keep(pg.layers, layers)
-	keep(pg.regions, regions)
-	keep(pg.subjects, subjects)
+	setChoices(pg.layers, layers)
+	setChoices(pg.regions, regions)
+	setChoices(pg.subjects, subjects)
 	if pg.scheme.Selected == "" || first {
 		pg.scheme.SetSelected(schemeName(rsa.DefaultScheme(max(p.NStimuli(), 0), len(subjects))))
 	}
