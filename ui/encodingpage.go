@@ -19,6 +19,7 @@ import (
 	"github.com/alignscope/alignscope/core/encoding"
 	"github.com/alignscope/alignscope/core/job"
 	"github.com/alignscope/alignscope/core/voxelwise"
+	"github.com/alignscope/alignscope/io/project"
 	"github.com/alignscope/alignscope/ui/figure"
 	"gonum.org/v1/plot"
 )
@@ -302,6 +303,7 @@ func (pg *EncodingPage) Run() {
 					return
 				}
 				pg.cache[spec.Key()] = res
+				pg.mw.RecordAnalysis(project.KindEncoding, spec, res)
 				pg.show(res)
 			})
 		})

@@ -16,12 +16,11 @@ import (
 
 	"github.com/alignscope/alignscope/core/data"
 	"github.com/alignscope/alignscope/core/decode"
-	"github.com/alignscope/alignscope/core/encoding"
 	"github.com/alignscope/alignscope/core/job"
 	"github.com/alignscope/alignscope/core/lesion"
 	"github.com/alignscope/alignscope/core/rsa"
-	"github.com/alignscope/alignscope/core/voxelwise"
 	"github.com/alignscope/alignscope/io/export"
+	"github.com/alignscope/alignscope/io/project"
 	"github.com/alignscope/alignscope/ui/figure"
 )
 
@@ -336,72 +335,12 @@ func (pg *LesionPage) request() (lesionRequest, error) {
 	return req, nil
 }
 
-// buildSpec turns a request into a lesion.Spec; it reads the layer (for
-// selectivity and variance) and computes the regions' RDMs, so it runs in
-// the job.
+// buildSpec turns a request into a lesion.Spec (io/project.LesionSpec,
+// the same construction a saved project or recipe replays); it reads the
+// layer (for selectivity, variance and encoding weights) and computes the
+// regions' RDMs, so it runs in the job.
 func buildSpec(ctx context.Context, p *data.Project, req lesionRequest) (lesion.Spec, error) {
-	spec := lesion.Spec{Layer: req.layer.Data, Fill: req.fill, Fractions: req.fractions, Draws: req.draws,
-		Seed: req.seed, Compare: req.measure}
-	var err error
-	switch req.plan {
-	case planSelective, planLeastSel, planChannels:
-		c, cerr := req.contrast()
-		if cerr != nil {
-			return spec, cerr
-		}
-		order := lesion.Highest
-		if req.plan == planLeastSel {
-			order = lesion.Lowest
-		}
-		if req.plan == planChannels {
-			score, serr := lesion.Selectivity(ctx, req.layer.Data, c)
-			if serr != nil {
-				return spec, serr
-			}
-			spec.Plan, err = lesion.RankedChannels("most selective channels ("+req.descriptor+")", req.layer.Shape, score, lesion.Highest)
-		} else {
-			spec.Plan, err = lesion.Selective(ctx, req.layer.Data, c, order)
-		}
-	case planVariance:
-		spec.Plan, err = lesion.Variance(ctx, req.layer.Data)
-	case planRandChannels:
-		spec.Plan, err = lesion.RandomChannels(req.layer.Shape, req.seed+1_000_003)
-	case planList:
-		spec.Plan, err = lesion.List(req.layer.Units(), req.units)
-		spec.Fractions = nil
-	case planWeights:
-		var w []float64
-		subjects := 0
-		for _, s := range p.Subjects {
-			r := s.Region(req.weightRegion)
-			if r == nil || r.Data == nil {
-				continue
-			}
-			ws, werr := voxelwise.UnitWeights(ctx, req.layer.Data, r.Data, encoding.DefaultAlphas(-2, 5, 10), 5)
-			if werr != nil {
-				return spec, fmt.Errorf("encoding weights for %s / %s: %w", s.Name, req.weightRegion, werr)
-			}
-			if w == nil {
-				w = make([]float64, len(ws))
-			}
-			for u := range ws {
-				w[u] += ws[u]
-			}
-			subjects++
-		}
-		if subjects == 0 {
-			return spec, fmt.Errorf("no subject has recordings of region %q to fit encoding weights", req.weightRegion)
-		}
-		spec.Plan, err = lesion.Weights(w)
-	}
-	if err != nil {
-		return spec, err
-	}
-	spec.Regions, spec.Readout, err = req.targets(ctx, p)
-	if err != nil {
-		return spec, err
-	}
-	return spec, nil
+	return project.LesionSpec(ctx, p, req.settings(p))
 }
 
 // Run starts the lesion analysis in the background (or shows the cached
@@ -455,6 +394,7 @@ func (pg *LesionPage) Run() {
 					return
 				}
 				pg.cache[key] = res
+				pg.mw.RecordAnalysis(project.KindLesion, req.settings(p), res)
 				pg.show(res)
 			})
 		})

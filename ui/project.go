@@ -207,6 +207,7 @@ func (mw *MainWindow) Analyses() []*project.Analysis {
 		r := pg.cache[k]
 		mw.RecordAnalysis(project.KindRSA, r.Spec, r)
 	}
+	mw.recordPageResults()
 	out := make([]*project.Analysis, len(ps.analyses))
 	for i, a := range ps.analyses {
 		c := *a // a snapshot: jobs read it while the page may record more
@@ -261,6 +262,7 @@ func (mw *MainWindow) pageState(as []*project.Analysis) map[string]string {
 	if d := mw.projState().dir; d != "" {
 		ui["project.dir"] = d
 	}
+	mw.analysisPageState(ui, as)
 	return ui
 }
 
@@ -323,6 +325,7 @@ func (mw *MainWindow) restorePageState(ui map[string]string, as []*project.Analy
 		pg.views.Hide()
 		pg.empty.Show()
 	}
+	mw.restoreAnalysisPages(ui, as)
 	if id, ok := ui["tree"]; ok && id != "" {
 		mw.Select(id)
 	} else {

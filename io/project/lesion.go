@@ -15,11 +15,13 @@ import (
 	"github.com/alignscope/alignscope/core/compare"
 	"github.com/alignscope/alignscope/core/data"
 	"github.com/alignscope/alignscope/core/decode"
+	"github.com/alignscope/alignscope/core/encoding"
 	"github.com/alignscope/alignscope/core/inference"
 	"github.com/alignscope/alignscope/core/job"
 	"github.com/alignscope/alignscope/core/lesion"
 	"github.com/alignscope/alignscope/core/rdm"
 	"github.com/alignscope/alignscope/core/rsa"
+	"github.com/alignscope/alignscope/core/voxelwise"
 	"github.com/alignscope/alignscope/io/export"
 	"github.com/alignscope/alignscope/io/npy"
 )
@@ -63,12 +65,27 @@ const (
 	// LesionRandomChannels silences whole channels in a random (seeded)
 	// order.
 	LesionRandomChannels = "random-channels"
+	// LesionWeights silences the units with the largest encoding
+	// weights for WeightRegion first: per subject with the region, ridge
+	// from the layer to the region's targets (penalties
+	// LesionWeightAlphas, one per target by LesionWeightFolds-fold
+	// cross-validation), a unit's weight being its mean |β| over the
+	// targets, summed over subjects (core/voxelwise.UnitWeights).
+	LesionWeights = "weights"
 	// LesionUnits silences exactly the listed units, as one lesion.
 	LesionUnits = "units"
 )
 
+// The ridge fits behind LesionWeights: the Encoding page's default grid,
+// 10 penalties from 10⁻² to 10⁵, and 5 folds.
+var (
+	LesionWeightAlphas = encoding.DefaultAlphas(-2, 5, 10)
+	LesionWeightFolds  = 5
+)
+
 // LesionPlans lists the plans, in the order the Lesions page offers them.
-var LesionPlans = []string{LesionSelective, LesionLeastSelective, LesionVariance, LesionSelectiveChannels, LesionRandomChannels, LesionUnits}
+var LesionPlans = []string{LesionSelective, LesionLeastSelective, LesionVariance, LesionSelectiveChannels, LesionRandomChannels,
+	LesionWeights, LesionUnits}
 
 // MaxLesionDraws is the largest number of random lesions per fraction a
 // project may ask for.
@@ -96,6 +113,9 @@ type LesionSettings struct {
 	Seed uint64
 	// Units are the 0-based units of LesionUnits.
 	Units []int
+	// WeightRegion is the region whose encoding weights rank the units
+	// (LesionWeights).
+	WeightRegion string
 	// Regions whose RSA agreement is measured (every subject's
 	// correlation-distance RDM).
 	Regions []string
@@ -125,8 +145,8 @@ func (s LesionSettings) decodeFolds() int {
 // Key identifies the settings for caching: equal keys give the same
 // result on the same data.
 func (s LesionSettings) Key() string {
-	return fmt.Sprintf("%q/%q|%s|%q|%q|%s|%v|%d|%d|%v|%q|%s|%q|%s|%d", s.Model, s.Layer, s.Plan, s.Descriptor, s.Level,
-		s.Fill, s.Fractions, s.Draws, s.Seed, s.Units, s.Regions, s.Compare, s.Readout, s.classifier(), s.decodeFolds())
+	return fmt.Sprintf("%q/%q|%s|%q|%q|%s|%v|%d|%d|%v|%q|%q|%s|%q|%s|%d", s.Model, s.Layer, s.Plan, s.Descriptor, s.Level,
+		s.Fill, s.Fractions, s.Draws, s.Seed, s.Units, s.WeightRegion, s.Regions, s.Compare, s.Readout, s.classifier(), s.decodeFolds())
 }
 
 // selective reports whether the plan ranks units by a descriptor
@@ -150,6 +170,8 @@ func (s LesionSettings) check() (key string, err error) {
 		return "plan", fmt.Errorf("unknown lesion plan %q (use %s)", s.Plan, strings.Join(LesionPlans, ", "))
 	case s.selective() && s.Descriptor == "":
 		return "descriptor", errors.New("choose a descriptor (a column of the stimulus table) for a selective plan")
+	case s.Plan == LesionWeights && s.WeightRegion == "":
+		return "weight_region", errors.New("choose the region whose encoding weights rank the units")
 	case s.Plan == LesionUnits && len(s.Units) == 0:
 		return "units", errors.New("list the units to silence (0-based indices), or choose another plan")
 	case s.Plan != LesionUnits && len(s.Fractions) == 0:
@@ -246,6 +268,30 @@ func LesionSpec(ctx context.Context, p *data.Project, s LesionSettings) (lesion.
 	case LesionUnits:
 		spec.Plan, err = lesion.List(layer.Units(), s.Units)
 		spec.Fractions = nil
+	case LesionWeights:
+		var w []float64
+		subjects := 0
+		for _, sub := range p.Subjects {
+			r := sub.Region(s.WeightRegion)
+			if r == nil || r.Data == nil {
+				continue
+			}
+			ws, werr := voxelwise.UnitWeights(ctx, layer.Data, r.Data, LesionWeightAlphas, LesionWeightFolds)
+			if werr != nil {
+				return spec, fmt.Errorf("encoding weights for %s / %s: %w", sub.Name, s.WeightRegion, werr)
+			}
+			if w == nil {
+				w = make([]float64, len(ws))
+			}
+			for u := range ws {
+				w[u] += ws[u]
+			}
+			subjects++
+		}
+		if subjects == 0 {
+			return spec, fmt.Errorf("no subject has recordings of region %q to fit encoding weights", s.WeightRegion)
+		}
+		spec.Plan, err = lesion.Weights(w)
 	}
 	if err != nil {
 		return spec, err
@@ -280,13 +326,14 @@ type lesionTOML struct {
 	Fractions []float64 `toml:"fractions"`
 	Draws     *int      `toml:"draws"`
 	// Seed is an integer (a string for seeds ≥ 2⁶³).
-	Seed        any      `toml:"seed"`
-	Units       []int    `toml:"units"`
-	Regions     []string `toml:"regions"`
-	Compare     string   `toml:"compare"`
-	Readout     string   `toml:"readout"`
-	Classifier  string   `toml:"classifier"`
-	DecodeFolds int      `toml:"decode_folds"`
+	Seed         any      `toml:"seed"`
+	Units        []int    `toml:"units"`
+	WeightRegion string   `toml:"weight_region"`
+	Regions      []string `toml:"regions"`
+	Compare      string   `toml:"compare"`
+	Readout      string   `toml:"readout"`
+	Classifier   string   `toml:"classifier"`
+	DecodeFolds  int      `toml:"decode_folds"`
 }
 
 func lesionSettings(spec any) (LesionSettings, error) {
@@ -321,7 +368,7 @@ func lesionSettingsOf(spec any) (any, error) {
 	}
 	draws := s.Draws
 	return lesionTOML{Model: s.Model, Layer: s.Layer, Plan: s.Plan, Descriptor: s.Descriptor, Level: s.Level, Fill: s.Fill,
-		Fractions: orEmpty(s.Fractions), Draws: &draws, Seed: seedValue(s.Seed), Units: orEmpty(s.Units), Regions: orEmpty(s.Regions),
+		Fractions: orEmpty(s.Fractions), Draws: &draws, Seed: seedValue(s.Seed), Units: orEmpty(s.Units), WeightRegion: s.WeightRegion, Regions: orEmpty(s.Regions),
 		Compare: s.Compare, Readout: s.Readout, Classifier: s.classifier(), DecodeFolds: s.decodeFolds()}, nil
 }
 
@@ -334,7 +381,7 @@ func lesionDecode(decode func(any) error, line func(string) int) (any, error) {
 		return &lineError{line: line(key), msg: fmt.Sprintf(format, args...)}
 	}
 	s := LesionSettings{Model: in.Model, Layer: in.Layer, Plan: in.Plan, Descriptor: in.Descriptor, Level: in.Level, Fill: in.Fill,
-		Compare: in.Compare, Readout: in.Readout, Classifier: in.Classifier, DecodeFolds: in.DecodeFolds}
+		WeightRegion: in.WeightRegion, Compare: in.Compare, Readout: in.Readout, Classifier: in.Classifier, DecodeFolds: in.DecodeFolds}
 	if len(in.Fractions) > 0 {
 		s.Fractions = in.Fractions
 	}
@@ -639,6 +686,9 @@ var planSentences = map[string]string{
 	LesionSelectiveChannels: "whole channels, the most selective for %s first (channels ranked by the mean selectivity of their units, d′ between %s or the one-way F over all levels)",
 	LesionVariance:          "the units with the highest variance over the stimuli first",
 	LesionRandomChannels:    "whole channels in a random order (seed %d)",
+	LesionWeights: "the units with the largest encoding weights for %s first (per subject with the region, ridge regression from the layer " +
+		"to every target of the region with a penalty per target chosen by %d-fold cross-validation from %s; a unit's weight is its mean " +
+		"absolute coefficient over the targets, summed over subjects)",
 }
 
 func lesionMethods(specAny, resAny any, software string) string {
@@ -672,12 +722,17 @@ func lesionMethods(specAny, resAny any, software string) string {
 			plan = fmt.Sprintf(planSentences[s.Plan], "the descriptor "+strconv.Quote(s.Descriptor), between)
 		case LesionRandomChannels:
 			plan = fmt.Sprintf(planSentences[s.Plan], s.Seed+RandomChannelsStream)
+		case LesionWeights:
+			plan = fmt.Sprintf(planSentences[s.Plan], s.WeightRegion, LesionWeightFolds, alphaGridText(LesionWeightAlphas))
 		default:
 			plan = planSentences[s.Plan]
 		}
 		fr := make([]string, len(s.Fractions))
 		for i, f := range s.Fractions {
 			fr[i] = strconv.FormatFloat(100*f, 'g', 4, 64)
+		}
+		if r != nil && r.Plan != "" {
+			plan += " (" + r.Plan + ")"
 		}
 		fmt.Fprintf(&b, "The targeted lesion silenced %s; at each fraction f of %s %% the first round(f·G) of the G %s in this order were silenced "+
 			"(the lesions are nested), and each silenced unit was %s. ", plan, listNames(fr), group, fill)
@@ -699,7 +754,7 @@ func lesionMethods(specAny, resAny any, software string) string {
 			clf = "a nearest-class-mean classifier (Euclidean distance to each level's mean pattern)"
 		}
 		fmt.Fprintf(&b, "As a behaviour-like readout, the descriptor %q was decoded from the layer's patterns (each pattern's mean over units "+
-			"removed) by %s, with stratified %d-fold cross-validation (folds shuffled with seed %d); the score is the accuracy, and chance "+
+			"removed) by %s, with stratified %d-fold cross-validation (stimuli shuffled within each level with seed %d); the score is the accuracy, and chance "+
 			"the accuracy of always guessing the most frequent level. ", s.Readout, clf, s.decodeFolds(), s.Seed)
 	}
 	if r != nil && r.Detail != nil {
@@ -728,6 +783,9 @@ func lesionSummary(spec any) string {
 		return "Lesions"
 	}
 	plan := s.Plan
+	if s.Plan == LesionWeights {
+		plan += " (" + s.WeightRegion + ")"
+	}
 	if s.selective() {
 		plan += " (" + s.Descriptor
 		if s.Level != "" {
