@@ -62,6 +62,7 @@ type LesionPage struct {
 	regions                                                       *widget.CheckGroup
 	weightRegion                                                  *widget.Select
 	where, node                                                   *widget.Select
+	withEncoding                                                  *widget.Check
 	run                                                           *widget.Button
 	runInfo                                                       *widget.Label
 	job                                                           *job.Job
@@ -108,6 +109,7 @@ func newLesionPage(mw *MainWindow) *LesionPage {
 	pg.regions = widget.NewCheckGroup(nil, nil)
 	pg.weightRegion = widget.NewSelect(nil, nil)
 	pg.node = widget.NewSelect(nil, nil)
+	pg.withEncoding = widget.NewCheck("also encoding agreement (ridge re-fitted per lesion: slow)", nil)
 	pg.where = widget.NewSelect([]string{whereStored, whereNetwork}, func(s string) {
 		if s == whereNetwork {
 			pg.refreshNodes()
@@ -126,7 +128,7 @@ func newLesionPage(mw *MainWindow) *LesionPage {
 	pg.where.SetSelected(whereStored)
 	form := widget.NewForm(
 		widget.NewFormItem("Lesion", pg.where),
-		widget.NewFormItem("Network node", pg.node),
+		widget.NewFormItem("Network node", container.NewVBox(pg.node, pg.withEncoding)),
 		widget.NewFormItem("Model", pg.model),
 		widget.NewFormItem("Layer", pg.layer),
 		widget.NewFormItem("Plan", container.NewVBox(pg.plan, pg.planHint)),
@@ -284,6 +286,7 @@ type lesionRequest struct {
 	units                   []int
 	regions                 []string
 	weightRegion            string
+	encoding                bool // network lesions: encoding agreement too
 	measure, readout        string
 	stimuli                 *data.Stimuli
 }

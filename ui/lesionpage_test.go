@@ -150,6 +150,7 @@ func TestLesionInTheNetwork(t *testing.T) {
 	pg.regions.SetSelected([]string{"IT"})
 	pg.draws.SetText("10")
 	pg.fractions.SetText("0, 25, 50")
+	pg.withEncoding.SetChecked(true)
 	test.Tap(pg.run)
 	idle(t, ws)
 	if text := overlayText(t, mw.Win); text != "" {
@@ -160,9 +161,10 @@ func TestLesionInTheNetwork(t *testing.T) {
 		t.Fatalf("result %+v", r)
 	}
 	var names []string
-	top1 := false
+	top1, enc := false, false
 	for _, e := range r.Effects {
 		names = append(names, e.Name)
+		enc = enc || e.Kind == "encoding"
 		if e.Kind == "top1" {
 			top1 = true
 			if e.Targeted[0] != 0 {
@@ -170,7 +172,7 @@ func TestLesionInTheNetwork(t *testing.T) {
 			}
 		}
 	}
-	if !top1 || len(names) < 3 {
+	if !top1 || !enc || len(names) < 3 {
 		t.Fatalf("effects %v", names)
 	}
 	mw.ShowPage("Lesions")

@@ -190,6 +190,17 @@ func netSpec(ctx context.Context, p *data.Project, net *network.Net, in *network
 	if err != nil {
 		return spec, err
 	}
+	if req.encoding {
+		// encoding agreement too: ridge re-fitted for every lesion and
+		// layer (slow; few draws recommended)
+		for _, region := range req.regions {
+			_, enc, err := lesion.ProjectRegion(ctx, p, region, nil)
+			if err != nil {
+				return spec, err
+			}
+			spec.Encoding = append(spec.Encoding, enc)
+		}
+	}
 	// measure the network's own layers after the node (ReLU/pool outputs
 	// and the logits), not every intermediate tensor
 	def, _ := net.DefaultLayers()
@@ -212,7 +223,7 @@ func (pg *LesionPage) networkRequest() (lesionRequest, error) {
 	p := pg.mw.ws.Project()
 	req := lesionRequest{plan: pg.plan.Selected, descriptor: pg.descriptor.Selected, level: pg.level.Selected,
 		regions: append([]string(nil), pg.regions.Selected...), measure: pg.measure.Selected, readout: pg.readout.Selected,
-		stimuli: p.Stimuli}
+		stimuli: p.Stimuli, encoding: pg.withEncoding.Checked}
 	var err error
 	if req.fill, err = lesion.ParseFill(pg.fill.Selected); err != nil {
 		return req, err
