@@ -119,7 +119,7 @@ func TestCmdEncodeErrors(t *testing.T) {
 // TestCmdEncodeRun runs `alignscope encode` with the arguments in
 // ALIGNSCOPE_ENCODE_ARGS (space separated), for timing by hand:
 //
-//	ALIGNSCOPE_ENCODE_ARGS="--features X.npy --targets Y.npy --out /tmp/go" go test -run TestCmdEncodeRun ./app
+//	ALIGNSCOPE_ENCODE_ARGS="--features X.npy --targets Y.npy --out OUT" go test -run TestCmdEncodeRun ./app
 func TestCmdEncodeRun(t *testing.T) {
 	args := os.Getenv("ALIGNSCOPE_ENCODE_ARGS")
 	if args == "" {

@@ -94,6 +94,7 @@ func TourSteps() []TourStep {
 		{"27-network-extracted", func(mw *MainWindow) {
 			dir, err := os.MkdirTemp("", "alignscope-tour-")
 			if err == nil {
+				tourTemp = append(tourTemp, dir)
 				mw.model.out.SetText(filepath.Join(dir, "demonet"))
 				mw.model.Extract()
 			}
@@ -135,8 +136,17 @@ func RunTour(mw *MainWindow, shoot func(name string) error, log func(string)) er
 		}
 	}
 	fyne.DoAndWait(mw.closeOverlays)
+	waitJobs(mw.ws.Jobs, 30*time.Second)
+	for _, d := range tourTemp {
+		os.RemoveAll(d)
+	}
+	tourTemp = nil
 	return nil
 }
+
+// tourTemp lists the folders the tour made (the extraction step's), removed
+// when it ends.
+var tourTemp []string
 
 // probeUI runs wait while pinging the UI goroutine every 5 ms, and
 // returns the longest time a ping waited for it.
