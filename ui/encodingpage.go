@@ -277,6 +277,7 @@ func (pg *EncodingPage) Run() {
 		showError(pg.mw.Win, "Cannot fit encoding models", err, "Change the choice on the left and run again.")
 		return
 	}
+	pg.mw.settingsRun("encoding.")
 	if r, ok := pg.cache[spec.Key()]; ok {
 		pg.show(r)
 		pg.runInfo.SetText("Shown from the cache: these choices were fitted before.")

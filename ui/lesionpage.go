@@ -358,6 +358,7 @@ func (pg *LesionPage) Run() {
 		if pg.job != nil && pg.job.Status().State == job.Running {
 			pg.job.Cancel()
 		}
+		pg.mw.settingsRun("lesion.")
 		pg.runNetwork(req)
 		return
 	}
@@ -366,6 +367,7 @@ func (pg *LesionPage) Run() {
 		showError(pg.mw.Win, "Cannot run lesions", err, "Change the choice on the left and run again.")
 		return
 	}
+	pg.mw.settingsRun("lesion.")
 	key := req.key(pg.model.Selected)
 	if r, ok := pg.cache[key]; ok {
 		pg.show(r)

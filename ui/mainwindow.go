@@ -46,6 +46,10 @@ type MainWindow struct {
 	stimTabs *container.AppTabs
 	rsa      *RSAPage
 	dataSig  string
+
+	edits, redos []edit                      // the undo history (undo.go)
+	lastChoices  map[string]map[string]string // each page's settings at its last run
+	skipData     int                          // workspace changes made by Undo/Redo
 	enc      *EncodingPage
 	les      *LesionPage
 	model    *ModelPage
@@ -58,7 +62,7 @@ type MainWindow struct {
 
 // NewMainWindow builds the window content, menu and shortcuts in w.
 func NewMainWindow(w fyne.Window, ws *workspace.Workspace, opts Options) *MainWindow {
-	mw := &MainWindow{Win: w, ws: ws, opts: opts, nonFinite: map[string]int{}}
+	mw := &MainWindow{Win: w, ws: ws, opts: opts, nonFinite: map[string]int{}, lastChoices: map[string]map[string]string{}}
 	pt := projectTree{project: ws.Project}
 	mw.tree = widget.NewTree(pt.children, pt.isBranch, pt.create, pt.update)
 	mw.tree.OnSelected = func(id widget.TreeNodeID) { mw.showPage(id) }
@@ -89,10 +93,10 @@ func NewMainWindow(w fyne.Window, ws *workspace.Workspace, opts Options) *MainWi
 	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault},
 		func(fyne.Shortcut) { mw.Save() })
 	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { mw.ws.Undo() })
+		func(fyne.Shortcut) { mw.Undo() })
 	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift},
-		func(fyne.Shortcut) { mw.ws.Redo() })
-	ws.OnChange(func() { fyne.Do(mw.refresh) })
+		func(fyne.Shortcut) { mw.Redo() })
+	ws.OnChange(func() { fyne.Do(func() { mw.dataChanged(); mw.refresh() }) })
 	mw.showPage("")
 	return mw
 }
@@ -125,9 +129,9 @@ func (mw *MainWindow) menu() *fyne.MainMenu {
 		q.IsQuit = true
 		file.Items = append(file.Items, fyne.NewMenuItemSeparator(), q)
 	}
-	undo := fyne.NewMenuItem("Undo", func() { mw.ws.Undo() })
+	undo := fyne.NewMenuItem("Undo", mw.Undo)
 	undo.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault}
-	redo := fyne.NewMenuItem("Redo", func() { mw.ws.Redo() })
+	redo := fyne.NewMenuItem("Redo", mw.Redo)
 	redo.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
 	edit := fyne.NewMenu("Edit", undo, redo)
 	help := fyne.NewMenu("Help", fyne.NewMenuItem("About Alignscope", mw.showAbout))
@@ -202,6 +206,9 @@ func (mw *MainWindow) refresh() {
 	mw.enc.refreshOptions()
 	mw.les.refreshOptions()
 	mw.model.refreshOptions()
+	for prefix := range choiceKeys {
+		mw.baseline(prefix)
+	}
 }
 
 // Lesions returns the Lesions page.

@@ -244,6 +244,7 @@ func (pg *RSAPage) Run() {
 		showError(pg.mw.Win, "Cannot run RSA", err, "Change the choice on the left and run again.")
 		return
 	}
+	pg.mw.settingsRun("rsa.")
 	if n := len(pg.settingsStack); n == 0 || pg.settingsStack[n-1].Key() != spec.Key() {
 		pg.settingsStack = append(pg.settingsStack, spec)
 	}
