@@ -47,14 +47,14 @@ type MainWindow struct {
 	rsa      *RSAPage
 	dataSig  string
 
-	edits, redos []edit                      // the undo history (undo.go)
+	edits, redos []edit                       // the undo history (undo.go)
 	lastChoices  map[string]map[string]string // each page's settings at its last run
 	skipData     int                          // workspace changes made by Undo/Redo
-	enc      *EncodingPage
-	les      *LesionPage
-	model    *ModelPage
-	selected string
-	openForm *dialog.FormDialog
+	enc          *EncodingPage
+	les          *LesionPage
+	model        *ModelPage
+	selected     string
+	openForm     *dialog.FormDialog
 
 	mu        sync.Mutex
 	nonFinite map[string]int // NaN/Inf count per source, after the check job
