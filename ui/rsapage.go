@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -268,7 +269,7 @@ func (pg *RSAPage) Run() {
 			fyne.Do(func() {
 				if err != nil {
 					pg.runInfo.SetText("")
-					if ctx := context.Canceled; err != ctx {
+					if !errors.Is(err, context.Canceled) {
 						showError(pg.mw.Win, "RSA failed", err, "Nothing was changed. Check the chosen layers and regions.")
 					}
 					return
