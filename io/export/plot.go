@@ -73,7 +73,7 @@ func SavePlotDPI(p *plot.Plot, path string, width, height vg.Length, dpi int) er
 	case ".pdf":
 		c := vgpdf.New(width, height)
 		c.EmbedFonts(true)
-		p.Draw(draw.New(cp1252Canvas{c}))
+		p.Draw(draw.New(PDFCanvas{c}))
 		wt = c
 	default:
 		return fmt.Errorf("write %s: unknown figure format %q (use %s)", path, ext, strings.Join(PlotFormats, ", "))
@@ -100,7 +100,7 @@ func svgFontFallbacks(b []byte) []byte {
 	})
 }
 
-// cp1252Canvas works around two limits of vgpdf (gonum/plot v0.17):
+// PDFCanvas works around two limits of vgpdf (gonum/plot v0.17):
 //
 //   - it declares Windows-1252 for its fonts but writes strings' UTF-8
 //     bytes as they are, so anything beyond ASCII came out garbled: text
@@ -110,9 +110,11 @@ func svgFontFallbacks(b []byte) []byte {
 //     italic faces with style "B"/"I", which fails ("undefined font"):
 //     bold and italic faces are passed as regular faces of their own
 //     family name (the font data stay the bold or italic ones).
-type cp1252Canvas struct{ *vgpdf.Canvas }
+type PDFCanvas struct{ *vgpdf.Canvas }
 
-func (c cp1252Canvas) FillString(f font.Face, pt vg.Point, s string) {
+// FillString draws s in Windows-1252 with a regular-styled face (see the
+// type's documentation).
+func (c PDFCanvas) FillString(f font.Face, pt vg.Point, s string) {
 	if f.Font.Weight != stdfont.WeightNormal {
 		f.Font.Variant += font.Variant(fmt.Sprintf("W%d", f.Font.Weight))
 		f.Font.Weight = stdfont.WeightNormal
@@ -125,8 +127,8 @@ func (c cp1252Canvas) FillString(f font.Face, pt vg.Point, s string) {
 }
 
 var cp1252Fallback = map[rune]string{
-	'−': "-", '≤': "<=", '≥': ">=", '●': "\u2022", '○': "o", '×': "x",
-	'α': "alpha", 'ρ': "rho", 'τ': "tau", '★': "*", '…': "...",
+	'−': "-", '≤': "<=", '≥': ">=", '●': "\u2022", '○': "o", '×': "x", '∞': "inf",
+	'α': "alpha", 'ρ': "rho", 'τ': "tau", '★': "*", '…': "...", '⁶': "6", '⁴': "4", '³': "3", '²': "2",
 }
 
 // toCP1252 returns s encoded in Windows-1252, one byte per character.

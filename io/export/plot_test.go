@@ -134,11 +134,13 @@ func TestSavePlotErrors(t *testing.T) {
 
 func TestToCP1252(t *testing.T) {
 	for in, want := range map[string]string{
-		"plain":        "plain",
-		"Schütt · é":   "Sch\xfctt \xb7 \xe9",
-		"p ≤ 0.05 ≥ −": "p <= 0.05 >= -",
-		"● ○ — …":      "\x95 o \x97 \x85",
-		"漢":            "?",
+		"plain":         "plain",
+		"Schütt · é":    "Sch\xfctt \xb7 \xe9",
+		"p ≤ 0.05 ≥ −":  "p <= 0.05 >= -",
+		"● ○ — …":       "\x95 o \x97 \x85",
+		"漢":             "?",
+		"a − b ≥ c × d": "a - b >= c \xd7 d",
+		"10⁶ ∞":         "106 inf",
 	} {
 		if got := toCP1252(in); got != want {
 			t.Errorf("toCP1252(%q) = %q, want %q", in, got, want)

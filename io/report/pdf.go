@@ -2,12 +2,12 @@ package report
 
 import (
 	"fmt"
+	"github.com/alignscope/alignscope/io/export"
 	"image/color"
 	"io"
 	"strings"
 
 	stdfont "golang.org/x/image/font"
-	"golang.org/x/text/encoding/charmap"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
@@ -32,54 +32,6 @@ var (
 
 func face(f font.Font, size vg.Length) font.Face {
 	return plot.DefaultTextHandler.Cache().Lookup(f, size)
-}
-
-// pdfCanvas works around two limits of vgpdf (gonum/plot v0.17), as
-// io/export does for figures: text is passed in Windows-1252 (the
-// encoding vgpdf declares), with ASCII stand-ins for characters outside
-// it, and bold or italic faces are passed as regular faces of their own
-// name (vgpdf registers every font with an empty style).
-type pdfCanvas struct{ *vgpdf.Canvas }
-
-func (c pdfCanvas) FillString(f font.Face, pt vg.Point, s string) {
-	if f.Font.Weight != stdfont.WeightNormal {
-		f.Font.Variant += font.Variant(fmt.Sprintf("W%d", f.Font.Weight))
-		f.Font.Weight = stdfont.WeightNormal
-	}
-	if f.Font.Style != stdfont.StyleNormal {
-		f.Font.Variant += font.Variant(fmt.Sprintf("S%d", f.Font.Style))
-		f.Font.Style = stdfont.StyleNormal
-	}
-	c.Canvas.FillString(f, pt, toCP1252(s))
-}
-
-var cp1252Fallback = map[rune]string{
-	'−': "-", '≤': "<=", '≥': ">=", '●': "\u2022", '○': "o", '×': "x", '∞': "inf",
-	'α': "alpha", 'ρ': "rho", 'τ': "tau", '★': "*", '…': "...", '⁶': "6", '⁴': "4", '³': "3", '²': "2",
-}
-
-func toCP1252(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r < 0x80 {
-			b.WriteRune(r)
-			continue
-		}
-		if c, ok := charmap.Windows1252.EncodeRune(r); ok {
-			b.WriteByte(c)
-			continue
-		}
-		if alt, ok := cp1252Fallback[r]; ok {
-			for _, ar := range alt {
-				if c, ok := charmap.Windows1252.EncodeRune(ar); ok {
-					b.WriteByte(c)
-				}
-			}
-			continue
-		}
-		b.WriteByte('?')
-	}
-	return b.String()
 }
 
 // pdfWriter lays blocks out top to bottom, starting a page when the next
@@ -323,7 +275,7 @@ type pager interface {
 func WritePDF(out io.Writer, d *Document) error {
 	c := vgpdf.New(pageW, pageH)
 	c.EmbedFonts(true)
-	layout(pdfCanvas{c}, d)
+	layout(export.PDFCanvas{Canvas: c}, d)
 	_, err := c.WriteTo(out)
 	return err
 }
@@ -359,5 +311,3 @@ func layout(c pager, d *Document) {
 		}
 	}
 }
-
-func (c pdfCanvas) NextPage() { c.Canvas.NextPage() }

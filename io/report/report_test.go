@@ -94,9 +94,3 @@ func TestPDFAndHTML(t *testing.T) {
 		t.Errorf("%d figures in the HTML", strings.Count(h, "<figure"))
 	}
 }
-
-func TestCP1252(t *testing.T) {
-	if got := toCP1252("a − b ≥ c × d é"); got != "a - b >= c \xd7 d \xe9" {
-		t.Errorf("%q", got)
-	}
-}
