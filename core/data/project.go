@@ -96,6 +96,11 @@ func dtypeSize(dt string) int {
 	return 8
 }
 
+// LayerRef names a layer of a model, as analyses choose it.
+type LayerRef struct{ Model, Layer string }
+
+func (l LayerRef) String() string { return l.Model + "/" + l.Layer }
+
 // Model is a network: an ordered list of layers over the project's stimuli.
 type Model struct {
 	Name   string

@@ -15,9 +15,7 @@ import (
 )
 
 // LayerRef names a layer of a model.
-type LayerRef struct{ Model, Layer string }
-
-func (l LayerRef) String() string { return l.Model + "/" + l.Layer }
+type LayerRef = data.LayerRef
 
 // Spec is everything a user chooses for one analysis.
 type Spec struct {

@@ -50,7 +50,7 @@ func project(t *testing.T, n, subjects int) *data.Project {
 func TestRunFindsTheGeneratingLayer(t *testing.T) {
 	p := project(t, 24, 4)
 	for _, scheme := range []inference.Scheme{inference.Fixed, inference.Stimuli} {
-		spec := Spec{Layers: []LayerRef{{"net", "a"}, {"net", "b"}}, Regions: []string{"A", "B"},
+		spec := Spec{Layers: []LayerRef{{Model: "net", Layer: "a"}, {Model: "net", Layer: "b"}}, Regions: []string{"A", "B"},
 			Distance: "correlation", Compare: "spearman", Scheme: scheme, Samples: 60, Seed: 3, Correction: "fdr"}
 		res, err := Run(context.Background(), p, spec, nil)
 		if err != nil {
@@ -76,14 +76,14 @@ func TestRunFindsTheGeneratingLayer(t *testing.T) {
 
 func TestRunErrors(t *testing.T) {
 	p := project(t, 12, 2)
-	ok := Spec{Layers: []LayerRef{{"net", "a"}}, Regions: []string{"A"}, Distance: "correlation", Compare: "corr"}
+	ok := Spec{Layers: []LayerRef{{Model: "net", Layer: "a"}}, Regions: []string{"A"}, Distance: "correlation", Compare: "corr"}
 	for _, c := range []struct {
 		mutate func(*Spec)
 		want   string
 	}{
 		{func(s *Spec) { s.Layers = nil }, "at least one model layer"},
 		{func(s *Spec) { s.Regions = []string{"V9"} }, `region "V9"`},
-		{func(s *Spec) { s.Layers = []LayerRef{{"net", "zzz"}} }, "no layer net/zzz"},
+		{func(s *Spec) { s.Layers = []LayerRef{{Model: "net", Layer: "zzz"}} }, "no layer net/zzz"},
 		{func(s *Spec) { s.Distance = "cityblock" }, "unknown RDM distance"},
 	} {
 		s := ok

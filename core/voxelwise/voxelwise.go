@@ -16,9 +16,7 @@ import (
 )
 
 // LayerRef names a layer of a model.
-type LayerRef struct{ Model, Layer string }
-
-func (l LayerRef) String() string { return l.Model + "/" + l.Layer }
+type LayerRef = data.LayerRef
 
 // Spec is everything a user chooses for one encoding analysis.
 type Spec struct {

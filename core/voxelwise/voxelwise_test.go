@@ -57,7 +57,7 @@ func project(t *testing.T) *data.Project {
 
 func TestRunFindsTheGeneratingLayer(t *testing.T) {
 	p := project(t)
-	spec := Spec{Layers: []LayerRef{{"net", "a"}, {"net", "b"}}, Regions: []string{"A", "B"}, Folds: 5,
+	spec := Spec{Layers: []LayerRef{{Model: "net", Layer: "a"}, {Model: "net", Layer: "b"}}, Regions: []string{"A", "B"}, Folds: 5,
 		Alphas: encoding.DefaultAlphas(-2, 5, 10)}
 	res, err := Run(context.Background(), p, spec, nil)
 	if err != nil {
@@ -82,7 +82,7 @@ func TestRunFindsTheGeneratingLayer(t *testing.T) {
 			t.Errorf("region %s profile %+v", c.region, prof)
 		}
 	}
-	f := res.Fit(LayerRef{"net", "a"}, "s1", "A")
+	f := res.Fit(LayerRef{Model: "net", Layer: "a"}, "s1", "A")
 	if f == nil || f.Ceiling == nil || len(f.Score(Ceiled)) != 12 {
 		t.Fatal("ceiled scores missing")
 	}
@@ -93,7 +93,7 @@ func TestRunFindsTheGeneratingLayer(t *testing.T) {
 
 func TestRunErrors(t *testing.T) {
 	p := project(t)
-	ok := Spec{Layers: []LayerRef{{"net", "a"}}, Regions: []string{"A"}, Folds: 5, Alphas: []float64{1}}
+	ok := Spec{Layers: []LayerRef{{Model: "net", Layer: "a"}}, Regions: []string{"A"}, Folds: 5, Alphas: []float64{1}}
 	for _, c := range []struct {
 		mutate func(*Spec)
 		want   string

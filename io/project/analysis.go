@@ -191,3 +191,25 @@ func NextID(kind string, as []*Analysis) string {
 		}
 	}
 }
+
+// decodeSelection reads the layers, regions and subjects an analysis was
+// run on (settings keys layers = [[model, layer], …], regions, subjects).
+func decodeSelection(layers [][]string, regions, subjects []string, bad func(key, format string, args ...any) error) ([]data.LayerRef, []string, []string, error) {
+	if len(layers) == 0 {
+		return nil, nil, nil, bad("layers", "layers: give at least one [model, layer] pair")
+	}
+	refs := make([]data.LayerRef, 0, len(layers))
+	for i, l := range layers {
+		if len(l) != 2 || l[0] == "" || l[1] == "" {
+			return nil, nil, nil, bad("layers", "layers: entry %d is %q, not a [model, layer] pair", i+1, l)
+		}
+		refs = append(refs, data.LayerRef{Model: l[0], Layer: l[1]})
+	}
+	if len(regions) == 0 {
+		return nil, nil, nil, bad("regions", "regions: give at least one region")
+	}
+	if len(subjects) == 0 {
+		subjects = nil
+	}
+	return refs, regions, subjects, nil
+}

@@ -150,21 +150,9 @@ func rsaDecode(decode func(any) error, line func(string) int) (any, error) {
 		return &lineError{line: line(key), msg: fmt.Sprintf(format, args...)}
 	}
 	var s rsa.Spec
-	if len(in.Layers) == 0 {
-		return nil, bad("layers", "layers: give at least one [model, layer] pair")
-	}
-	for i, l := range in.Layers {
-		if len(l) != 2 || l[0] == "" || l[1] == "" {
-			return nil, bad("layers", "layers: entry %d is %q, not a [model, layer] pair", i+1, l)
-		}
-		s.Layers = append(s.Layers, rsa.LayerRef{Model: l[0], Layer: l[1]})
-	}
-	if len(in.Regions) == 0 {
-		return nil, bad("regions", "regions: give at least one region")
-	}
-	s.Regions = in.Regions
-	if len(in.Subjects) > 0 {
-		s.Subjects = in.Subjects
+	var err error
+	if s.Layers, s.Regions, s.Subjects, err = decodeSelection(in.Layers, in.Regions, in.Subjects, bad); err != nil {
+		return nil, err
 	}
 	switch in.Distance {
 	case "correlation", "euclidean":
