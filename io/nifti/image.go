@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/alignscope/alignscope/io/userfile"
 	"io"
 	"io/fs"
 	"math"
@@ -51,24 +52,11 @@ func isGzip(b []byte) bool { return len(b) >= 2 && b[0] == 0x1f && b[1] == 0x8b 
 // .hdr/.img pair) and reads its header. Compression is recognised by the
 // content, not the extension.
 func Open(path string) (*Image, error) {
-	f, err := os.Open(path)
+	f, size, err := userfile.Open(path, ".nii or .nii.gz file")
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, fmt.Errorf("open %s: %w; check the path and that you may read the file", path, err)
+		return nil, err
 	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	if fi.IsDir() {
-		f.Close()
-		return nil, fmt.Errorf("open %s: it is a folder; choose a .nii or .nii.gz file", path)
-	}
-	im, err := openReaderAt(f, fi.Size(), path)
+	im, err := openReaderAt(f, size, path)
 	if err != nil {
 		f.Close()
 		return nil, err

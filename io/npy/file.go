@@ -5,9 +5,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/alignscope/alignscope/io/userfile"
 	"io"
 	"io/fs"
-	"os"
 	"path"
 	"strings"
 	"sync"
@@ -120,24 +120,11 @@ func (a *Array) ItemSize() int { return a.dt.size }
 // decided by the file's first bytes, not its extension. Close the File
 // when done with its arrays.
 func Open(name string) (*File, error) {
-	f, err := os.Open(name)
+	f, size, err := userfile.Open(name, ".npy or .npz file")
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, fmt.Errorf("open %s: %w; check the path and that you may read the file", name, err)
+		return nil, err
 	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("open %s: %w", name, err)
-	}
-	if fi.IsDir() {
-		f.Close()
-		return nil, fmt.Errorf("open %s: it is a folder; choose a .npy or .npz file inside it", name)
-	}
-	out, err := OpenReaderAt(f, fi.Size(), name)
+	out, err := OpenReaderAt(f, size, name)
 	if err != nil {
 		f.Close()
 		return nil, err
