@@ -109,7 +109,7 @@ func newLesionPage(mw *MainWindow) *LesionPage {
 	pg.regions = widget.NewCheckGroup(nil, nil)
 	pg.weightRegion = widget.NewSelect(nil, nil)
 	pg.node = widget.NewSelect(nil, nil)
-	pg.withEncoding = widget.NewCheck("also encoding agreement (ridge re-fitted per lesion: slow)", nil)
+	pg.withEncoding = widget.NewCheck("+ encoding (slow)", nil)
 	pg.where = widget.NewSelect([]string{whereStored, whereNetwork}, func(s string) {
 		if s == whereNetwork {
 			pg.refreshNodes()
@@ -170,7 +170,11 @@ func newLesionPage(mw *MainWindow) *LesionPage {
 		container.NewBorder(widget.NewLabelWithStyle("lesioned", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}), nil, nil, nil, pg.cAfter)))
 	pg.table = widget.NewTable(
 		func() (int, int) { return len(pg.rows) + 1, 9 },
-		func() fyne.CanvasObject { return widget.NewLabel("wwwwwwwwwwwwww") },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
 		func(c widget.TableCellID, o fyne.CanvasObject) {
 			l := o.(*widget.Label)
 			head := []string{"effect", "fraction", "units", "intact", "lesioned", "change", "random median", "excess", "p"}
@@ -185,6 +189,10 @@ func newLesionPage(mw *MainWindow) *LesionPage {
 				fmtValue(r.Intact), fmtValue(r.Lesioned), fmtValue(r.Change), fmtValue(r.NullMedian), fmtValue(r.Excess), fmtValue(r.P)}
 			l.SetText(vals[c.Col])
 		})
+	pg.table.SetColumnWidth(0, 150)
+	for c := 1; c < 9; c++ {
+		pg.table.SetColumnWidth(c, 95)
+	}
 	pg.views = container.NewAppTabs(
 		container.NewTabItem("Lesion curves", curveTab),
 		container.NewTabItem("RDMs before/after", rdmTab),

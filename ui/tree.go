@@ -123,7 +123,7 @@ func (t projectTree) label(id widget.TreeNodeID) (fyne.Resource, string, string)
 				if r.Data == nil {
 					return theme.RadioButtonCheckedIcon(), r.Name, "RDM"
 				}
-				return theme.RadioButtonCheckedIcon(), r.Name, fmt.Sprintf("%d ch%s", r.Channels(), repsSuffix(len(r.Reps)))
+				return theme.RadioButtonCheckedIcon(), r.Name, fmt.Sprintf("%d ch", r.Channels())
 			}
 		}
 	}
